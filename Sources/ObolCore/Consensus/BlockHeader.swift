@@ -1,0 +1,95 @@
+import CSHA256
+
+/// A block header: exactly 96 bytes, with the 64-bit nonce last so the
+/// first 64 bytes (one SHA-256 block) stay fixed while mining.
+public struct BlockHeader: Sendable, Hashable, BinaryCodable {
+    public static let size = Int(OBOL_HEADER_SIZE)
+    public static let nonceOffset = Int(OBOL_HEADER_NONCE_OFFSET)
+
+    public var version: UInt32
+    public var height: UInt64
+    public var previousHash: Hash256
+    public var merkleRoot: Hash256
+    /// Seconds since the Unix epoch.
+    public var timestamp: UInt64
+    public var bits: CompactTarget
+    public var nonce: UInt64
+
+    public init(version: UInt32 = 1, height: UInt64, previousHash: Hash256, merkleRoot: Hash256,
+                timestamp: UInt64, bits: CompactTarget, nonce: UInt64 = 0) {
+        self.version = version
+        self.height = height
+        self.previousHash = previousHash
+        self.merkleRoot = merkleRoot
+        self.timestamp = timestamp
+        self.bits = bits
+        self.nonce = nonce
+    }
+
+    /// SHA256d of the encoded header.
+    public var hash: Hash256 { SHA256d.hash(encoded) }
+
+    /// True when the hash is at or below the target its bits encode.
+    public var meetsOwnTarget: Bool {
+        guard let target = bits.target else { return false }
+        return hash.numericValue <= target
+    }
+
+    public func encode(to w: inout ByteWriter) {
+        w.write(version)
+        w.write(height)
+        w.write(previousHash)
+        w.write(merkleRoot)
+        w.write(timestamp)
+        w.write(bits.bits)
+        w.write(nonce)
+    }
+
+    public init(from r: inout ByteReader) throws(DecodeError) {
+        version = try r.read(UInt32.self)
+        height = try r.read(UInt64.self)
+        previousHash = try r.readHash()
+        merkleRoot = try r.readHash()
+        timestamp = try r.read(UInt64.self)
+        bits = CompactTarget(bits: try r.read(UInt32.self))
+        nonce = try r.read(UInt64.self)
+    }
+}
+
+/// A header and its transactions, coinbase first.
+public struct Block: Sendable, Hashable, BinaryCodable {
+    public var header: BlockHeader
+    public var transactions: [Transaction]
+
+    public init(header: BlockHeader, transactions: [Transaction]) {
+        self.header = header
+        self.transactions = transactions
+    }
+
+    public var hash: Hash256 { header.hash }
+    public var height: UInt64 { header.height }
+
+    /// The Merkle root the header should carry.
+    public var computedMerkleRoot: Hash256 { MerkleTree.root(of: transactions.map(\.id)) }
+
+    public var transfers: some Sequence<Transfer> { transactions.lazy.compactMap(\.transfer) }
+
+    /// Encoded size in bytes.
+    public var size: Int { BlockHeader.size + 4 + transactions.reduce(0) { $0 + $1.size } }
+
+    public func encode(to w: inout ByteWriter) {
+        header.encode(to: &w)
+        w.write(UInt32(transactions.count))
+        for tx in transactions { tx.encode(to: &w) }
+    }
+
+    public init(from r: inout ByteReader) throws(DecodeError) {
+        header = try BlockHeader(from: &r)
+        let count = try r.readCount(field: "block.transactions", limit: Limits.maxBlockTransactions,
+                                    minimumElementSize: Coinbase.baseSize)
+        var txs = [Transaction]()
+        txs.reserveCapacity(count)
+        for _ in 0..<count { txs.append(try Transaction(from: &r)) }
+        transactions = txs
+    }
+}

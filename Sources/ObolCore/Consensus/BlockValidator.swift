@@ -1,0 +1,78 @@
+/// Block rules that need no chain state (btcd's "sanity" stage), plus the
+/// signature check kept apart so a node can run it in parallel and cache it.
+public enum BlockValidator {
+    /// Size, count, coinbase placement, Merkle root, duplicates and every
+    /// transfer's stateless rules. Does not verify signatures.
+    public static func checkSanity(_ block: Block, params: ChainParams) throws(ValidationError) {
+        let size = block.size
+        guard size <= params.maxBlockSize else { throw .blockTooLarge(size: size, limit: params.maxBlockSize) }
+        let count = block.transactions.count
+        guard count <= params.maxBlockTransactions else {
+            throw .tooManyTransactions(count: count, limit: params.maxBlockTransactions)
+        }
+        guard case let .coinbase(coinbase)? = block.transactions.first else { throw .firstTransactionNotCoinbase }
+        guard coinbase.networkID == params.networkID else {
+            throw .wrongNetwork(expected: params.networkID, actual: coinbase.networkID)
+        }
+        guard coinbase.height == block.header.height else {
+            throw .coinbaseHeightMismatch(expected: block.header.height, actual: coinbase.height)
+        }
+        guard coinbase.data.count <= Limits.maxCoinbaseData else { throw .coinbaseDataTooLarge }
+
+        var ids = [Hash256]()
+        ids.reserveCapacity(count)
+        var seen = Set<Hash256>(minimumCapacity: count)
+        for (index, tx) in block.transactions.enumerated() {
+            let id = tx.id
+            ids.append(id)
+            guard seen.insert(id).inserted else { throw .duplicateTransaction(id) }
+            switch tx {
+            case .coinbase:
+                if index != 0 { throw .multipleCoinbases }
+            case let .transfer(transfer):
+                try TransferRules.checkSanity(transfer, params: params)
+            }
+        }
+        guard MerkleTree.root(of: ids) == block.header.merkleRoot else { throw .merkleRootMismatch }
+    }
+
+    /// Verifies every transfer's signature, one after another.
+    public static func verifySignatures(_ block: Block) throws(ValidationError) {
+        for transfer in block.transfers {
+            guard transfer.hasValidSignature else { throw .invalidSignature(transfer.id) }
+        }
+    }
+}
+
+/// Stateless rules of a single transfer (shared by blocks and the mempool).
+public enum TransferRules {
+    public static func checkSanity(_ transfer: Transfer, params: ChainParams) throws(ValidationError) {
+        guard transfer.networkID == params.networkID else {
+            throw .wrongNetwork(expected: params.networkID, actual: transfer.networkID)
+        }
+        guard transfer.amount > 0 else { throw .zeroAmount(transfer.id) }
+        guard transfer.fee >= params.minimumFee else {
+            throw .feeBelowMinimum(transfer.id, fee: transfer.fee, minimum: params.minimumFee)
+        }
+        guard transfer.data.count <= Limits.maxTransferData else { throw .dataTooLarge(transfer.id) }
+        guard transfer.totalCost != nil else { throw .amountOverflow(transfer.id) }
+    }
+
+    /// Sanity plus the signature.
+    public static func checkSanityAndSignature(_ transfer: Transfer, params: ChainParams) throws(ValidationError) {
+        try checkSanity(transfer, params: params)
+        guard transfer.hasValidSignature else { throw .invalidSignature(transfer.id) }
+    }
+
+    /// The account rules: the nonce is the account's next one and the balance
+    /// covers amount plus fee.
+    public static func checkAgainstAccount(_ transfer: Transfer, _ account: Account) throws(ValidationError) {
+        guard transfer.nonce == account.nonce else {
+            throw .badNonce(transfer.id, expected: account.nonce, actual: transfer.nonce)
+        }
+        guard let cost = transfer.totalCost else { throw .amountOverflow(transfer.id) }
+        guard account.balance >= cost else {
+            throw .insufficientBalance(transfer.id, balance: account.balance, needed: cost)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// The block's mint transaction: first in every block, paying the block
+/// reward plus the block's fees to the miner. It carries the block height,
+/// so no two coinbases share an id.
+public struct Coinbase: Sendable, Hashable, BinaryCodable {
+    public static let typeTag: UInt8 = 0
+    public static let baseSize = 1 + 4 + 8 + Address.size + 8 + 2
+
+    public let networkID: UInt32
+    public let height: UInt64
+    public let recipient: Address
+    public let amount: UInt64
+    public let data: [UInt8]
+
+    public init(networkID: UInt32, height: UInt64, recipient: Address, amount: UInt64, data: [UInt8] = []) {
+        self.networkID = networkID
+        self.height = height
+        self.recipient = recipient
+        self.amount = amount
+        self.data = data
+    }
+
+    public var id: Hash256 { SHA256d.hash(encoded) }
+    public var size: Int { Self.baseSize + data.count }
+
+    public func encode(to w: inout ByteWriter) {
+        w.write(Self.typeTag)
+        w.write(networkID)
+        w.write(height)
+        w.write(raw: recipient.bytes)
+        w.write(amount)
+        w.writeShortBytes(data)
+    }
+
+    public init(from reader: inout ByteReader) throws(DecodeError) {
+        let type = try reader.read(UInt8.self)
+        guard type == Self.typeTag else { throw .unknownType(field: "coinbase", value: type) }
+        networkID = try reader.read(UInt32.self)
+        height = try reader.read(UInt64.self)
+        guard let recipient = Address(bytes: try reader.readBytes(Address.size)) else { throw .invalidValue(field: "recipient") }
+        self.recipient = recipient
+        amount = try reader.read(UInt64.self)
+        data = try reader.readShortBytes(field: "coinbase.data", limit: Limits.maxCoinbaseData)
+    }
+}
+
+/// Any transaction in a block.
+public enum Transaction: Sendable, Hashable, BinaryCodable {
+    case coinbase(Coinbase)
+    case transfer(Transfer)
+
+    public var id: Hash256 {
+        switch self {
+        case let .coinbase(c): c.id
+        case let .transfer(t): t.id
+        }
+    }
+
+    public var size: Int {
+        switch self {
+        case let .coinbase(c): c.size
+        case let .transfer(t): t.size
+        }
+    }
+
+    public var transfer: Transfer? {
+        if case let .transfer(t) = self { t } else { nil }
+    }
+
+    public var coinbase: Coinbase? {
+        if case let .coinbase(c) = self { c } else { nil }
+    }
+
+    public func encode(to writer: inout ByteWriter) {
+        switch self {
+        case let .coinbase(c): c.encode(to: &writer)
+        case let .transfer(t): t.encode(to: &writer)
+        }
+    }
+
+    public init(from reader: inout ByteReader) throws(DecodeError) {
+        var peek = reader
+        let type = try peek.read(UInt8.self)
+        switch type {
+        case Coinbase.typeTag: self = .coinbase(try Coinbase(from: &reader))
+        case Transfer.typeTag: self = .transfer(try Transfer(from: &reader))
+        default: throw .unknownType(field: "transaction", value: type)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// Difficulty retargeting: a windowed, integer-only rule.
+///
+/// At every height that is a multiple of `retargetInterval`, the new target is
+/// the parent's target scaled by how long the last window took against how
+/// long it should have taken. The time taken is clamped to [1/4, 4] of the
+/// expected time, so one step changes difficulty by at most 4x, and the result
+/// never exceeds the network's maximum target. Between those heights the
+/// target stays the parent's.
+public enum Retarget {
+    /// Whether `height` starts a new difficulty window.
+    public static func isRetargetHeight(_ height: UInt64, params: ChainParams) -> Bool {
+        params.retargetInterval > 1 && height >= params.retargetInterval && height % params.retargetInterval == 0
+    }
+
+    /// The ancestor height whose timestamp opens the window measured for `height`.
+    public static func windowStartHeight(for height: UInt64, params: ChainParams) -> UInt64 {
+        height - params.retargetInterval
+    }
+
+    /// The bits a block at `height` must carry.
+    /// - Parameters:
+    ///   - parentBits: the parent block's bits.
+    ///   - parentTimestamp: timestamp of the block at `height - 1`.
+    ///   - windowStartTimestamp: timestamp of the block at `windowStartHeight(for:)`;
+    ///     read only at retarget heights.
+    public static func nextBits(height: UInt64, parentBits: CompactTarget, parentTimestamp: UInt64,
+                                windowStartTimestamp: UInt64, params: ChainParams) -> CompactTarget {
+        guard isRetargetHeight(height, params: params) else { return parentBits }
+        let gaps = params.retargetInterval - 1
+        let expected = gaps * params.targetBlockTime
+        let taken = parentTimestamp > windowStartTimestamp ? parentTimestamp - windowStartTimestamp : 0
+        let clamped = min(max(taken, expected / 4), expected * 4)
+        return CompactTarget(target: scale(parentBits.target ?? params.maxTarget, by: clamped, over: expected,
+                                           max: params.maxTarget))
+    }
+
+    static func scale(_ target: UInt256, by numerator: UInt64, over denominator: UInt64, max: UInt256) -> UInt256 {
+        guard denominator > 0 else { return target }
+        let (product, overflow) = target.multipliedReportingOverflow(by: numerator)
+        if overflow { return max }
+        let result = product.quotientAndRemainder(dividingBy: denominator).quotient
+        if result.isZero { return .one }
+        return result > max ? max : result
+    }
+}
+
+/// The median of the timestamps of the last `medianTimeSpan` blocks.
+public enum MedianTimePast {
+    public static func of(_ timestamps: some Collection<UInt64>) -> UInt64 {
+        guard !timestamps.isEmpty else { return 0 }
+        let sorted = timestamps.sorted()
+        return sorted[sorted.count / 2]
+    }
+}

@@ -1,0 +1,120 @@
+/// A signed payment from one account to an address.
+///
+/// The id is the double SHA-256 of the canonical encoding without the
+/// signature, so it cannot be malleated. The signature covers a
+/// domain-separated hash of that id; the encoding includes the network id,
+/// so a transfer cannot be replayed on another network, and the sender nonce
+/// stops it being replayed on this one.
+public struct Transfer: Sendable, Hashable {
+    public static let typeTag: UInt8 = 1
+    /// Encoded size without data payload: type, network, key, recipient,
+    /// amount, fee, nonce, data length, signature.
+    public static let baseSize = 1 + 4 + 33 + Address.size + 8 + 8 + 8 + 2 + 64
+    public static let signatureDomain = Array("obol/transfer-signature/v1".utf8)
+
+    public let networkID: UInt32
+    public let sender: PublicKey
+    public let recipient: Address
+    public let amount: UInt64
+    public let fee: UInt64
+    public let nonce: UInt64
+    public let data: [UInt8]
+    public let signature: Signature
+    /// Double SHA-256 of the unsigned encoding.
+    public let id: Hash256
+    public let senderAddress: Address
+
+    public init(networkID: UInt32, sender: PublicKey, recipient: Address, amount: UInt64, fee: UInt64,
+                nonce: UInt64, data: [UInt8] = [], signature: Signature) {
+        self.networkID = networkID
+        self.sender = sender
+        self.recipient = recipient
+        self.amount = amount
+        self.fee = fee
+        self.nonce = nonce
+        self.data = data
+        self.signature = signature
+        var writer = ByteWriter(capacity: Self.baseSize + data.count)
+        Self.writeUnsigned(&writer, networkID, sender, recipient, amount, fee, nonce, data)
+        id = SHA256d.hash(writer.bytes)
+        senderAddress = sender.address
+    }
+
+    /// Builds and signs a transfer with `key`.
+    public static func signed(by key: PrivateKey, networkID: UInt32, to recipient: Address, amount: UInt64,
+                              fee: UInt64, nonce: UInt64, data: [UInt8] = []) -> Transfer {
+        let unsigned = Transfer(networkID: networkID, sender: key.publicKey, recipient: recipient, amount: amount,
+                                fee: fee, nonce: nonce, data: data, signature: .empty)
+        return unsigned.withSignature(key.sign(digest: unsigned.signatureDigest))
+    }
+
+    /// The same transfer with another signature (the id does not change).
+    public func withSignature(_ signature: Signature) -> Transfer {
+        Transfer(networkID: networkID, sender: sender, recipient: recipient, amount: amount, fee: fee,
+                 nonce: nonce, data: data, signature: signature)
+    }
+
+    /// What the sender signs: SHA-256 of a domain tag and the id.
+    public var signatureDigest: Hash256 {
+        var writer = ByteWriter(capacity: Self.signatureDomain.count + 32)
+        writer.write(raw: Self.signatureDomain)
+        writer.write(id)
+        return SHA256.hash(writer.bytes)
+    }
+
+    public var hasValidSignature: Bool { sender.isValidSignature(signature, for: signatureDigest) }
+
+    /// Encoded size in bytes.
+    public var size: Int { Self.baseSize + data.count }
+
+    /// amount + fee, or nil when it overflows.
+    public var totalCost: UInt64? {
+        let (sum, overflow) = amount.addingReportingOverflow(fee)
+        return overflow ? nil : sum
+    }
+
+    private static func writeUnsigned(_ w: inout ByteWriter, _ networkID: UInt32, _ sender: PublicKey,
+                                      _ recipient: Address, _ amount: UInt64, _ fee: UInt64, _ nonce: UInt64,
+                                      _ data: [UInt8]) {
+        w.write(typeTag)
+        w.write(networkID)
+        w.write(raw: sender.bytes)
+        w.write(raw: recipient.bytes)
+        w.write(amount)
+        w.write(fee)
+        w.write(nonce)
+        w.writeShortBytes(data)
+    }
+}
+
+extension Transfer: BinaryCodable {
+    public func encode(to writer: inout ByteWriter) {
+        Self.writeUnsigned(&writer, networkID, sender, recipient, amount, fee, nonce, data)
+        writer.write(raw: signature.bytes)
+    }
+
+    /// Decodes a transfer whose type byte has already been checked by the caller
+    /// or is next in the reader.
+    public init(from reader: inout ByteReader) throws(DecodeError) {
+        let type = try reader.read(UInt8.self)
+        guard type == Self.typeTag else { throw .unknownType(field: "transfer", value: type) }
+        let networkID = try reader.read(UInt32.self)
+        let sender = PublicKey(uncheckedBytes: try reader.readBytes(33))
+        guard let recipient = Address(bytes: try reader.readBytes(Address.size)) else { throw .invalidValue(field: "recipient") }
+        let amount = try reader.read(UInt64.self)
+        let fee = try reader.read(UInt64.self)
+        let nonce = try reader.read(UInt64.self)
+        let data = try reader.readShortBytes(field: "transfer.data", limit: Limits.maxTransferData)
+        let signature = Signature(uncheckedBytes: try reader.readBytes(64))
+        self.init(networkID: networkID, sender: sender, recipient: recipient, amount: amount, fee: fee,
+                  nonce: nonce, data: data, signature: signature)
+    }
+}
+
+/// Protocol-wide size limits that hold on every network (decoding bounds).
+public enum Limits {
+    public static let maxTransferData = 256
+    public static let maxCoinbaseData = 64
+    public static let maxBlockTransactions = 50_000
+    public static let maxBlockSize = 8 * 1024 * 1024
+}
