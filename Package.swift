@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let strict: [SwiftSetting] = [
+let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
@@ -10,29 +10,86 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ObolCore", targets: ["ObolCore"]),
+        .library(name: "ObolNode", targets: ["ObolNode"]),
+        .library(name: "Obol", targets: ["Obol"]),
+        .library(name: "ObolWallet", targets: ["ObolWallet"]),
+        .executable(name: "obol", targets: ["obol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CSecp256k1",
-            pkgConfig: "libsecp256k1",
-            providers: [.apt(["libsecp256k1-dev"])]
-        ),
+        // C
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .target(name: "CSHA256"),
+
+        // Pure core: value types and consensus rules.
+        .target(name: "ObolCore", dependencies: ["CSecp256k1", "CSHA256"], swiftSettings: settings),
+
+        // The actors, storage and the node that composes them.
         .target(
-            name: "ObolCore",
-            dependencies: ["CSecp256k1", "CSHA256"],
-            swiftSettings: strict
+            name: "ObolNode",
+            dependencies: [
+                "ObolCore", "CSHA256",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
         ),
+
+        // HTTP JSON API (Hummingbird only here).
         .target(
-            name: "ObolTestSupport",
-            dependencies: ["ObolCore"],
-            swiftSettings: strict
+            name: "ObolAPI",
+            dependencies: [
+                "ObolNode", "ObolCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
         ),
+
+        // Keys on disk, signing and the node's HTTP client.
+        .target(name: "ObolWallet", dependencies: ["ObolCore"], swiftSettings: settings),
+
+        // Umbrella for embedders: a full node with its API.
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolAPI", "ObolCore"], swiftSettings: settings),
+
+        // The command line.
+        .executableTarget(
+            name: "obol",
+            dependencies: [
+                "Obol", "ObolWallet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // A small program that embeds a node (documentation example).
+        .executableTarget(name: "EmbeddedNodeExample", dependencies: ["Obol"], path: "Examples/EmbeddedNode",
+                          swiftSettings: settings),
+
+        .target(name: "ObolTestSupport", dependencies: ["ObolCore"], swiftSettings: settings),
+
+        .testTarget(name: "ObolCoreTests", dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
+                    swiftSettings: settings),
+        .testTarget(name: "ObolNodeTests", dependencies: ["ObolNode", "ObolCore", "ObolTestSupport"],
+                    swiftSettings: settings),
         .testTarget(
-            name: "ObolCoreTests",
-            dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
-            swiftSettings: strict
+            name: "ObolAPITests",
+            dependencies: [
+                "ObolAPI", "ObolNode", "ObolCore", "ObolTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
         ),
+        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
 )

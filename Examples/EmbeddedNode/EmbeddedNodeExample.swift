@@ -1,0 +1,6 @@
+import Obol
+
+@main
+struct EmbeddedNodeExample {
+    static func main() async throws {}
+}

@@ -1,0 +1,3 @@
+@_exported import ObolCore
+@_exported import ObolNode
+@_exported import ObolAPI

@@ -1,0 +1,38 @@
+import ObolCore
+
+/// The best chain's tip.
+public struct ChainTip: Sendable, Hashable {
+    public var hash: Hash256
+    public var height: UInt64
+    public var chainWork: UInt256
+    public var header: BlockHeader
+
+    public init(hash: Hash256, height: UInt64, chainWork: UInt256, header: BlockHeader) {
+        self.hash = hash
+        self.height = height
+        self.chainWork = chainWork
+        self.header = header
+    }
+}
+
+/// What the chain did. During a reorg, every disconnected block comes first
+/// (newest first), then every connected block (oldest first), then one
+/// `tipChanged`.
+public enum ChainEvent: Sendable {
+    /// A block joined the best chain.
+    case blockConnected(Block, height: UInt64)
+    /// A block left the best chain in a reorg.
+    case blockDisconnected(Block, height: UInt64)
+    /// The best tip moved (after the connects and disconnects that moved it).
+    case tipChanged(ChainTip)
+}
+
+/// What the mempool did.
+public enum MempoolEvent: Sendable {
+    case accepted(Transfer)
+    case removed(Hash256, reason: MempoolRemovalReason)
+}
+
+public enum MempoolRemovalReason: String, Sendable, Codable {
+    case confirmed, replaced, evicted, expired, invalidated
+}

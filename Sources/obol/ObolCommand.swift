@@ -1,0 +1,4 @@
+@main
+struct ObolCommand {
+    static func main() async throws {}
+}
