@@ -42,11 +42,14 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // JSON shapes of the HTTP API, shared by the server and the wallet's client.
+        .target(name: "ObolAPIModels", dependencies: ["ObolCore"], swiftSettings: settings),
+
         // HTTP JSON API (Hummingbird only here).
         .target(
             name: "ObolAPI",
             dependencies: [
-                "ObolNode", "ObolCore",
+                "ObolNode", "ObolCore", "ObolAPIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,7 +57,7 @@ let package = Package(
         ),
 
         // Keys on disk, signing and the node's HTTP client.
-        .target(name: "ObolWallet", dependencies: ["ObolCore"], swiftSettings: settings),
+        .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
         .target(name: "Obol", dependencies: ["ObolNode", "ObolAPI", "ObolCore"], swiftSettings: settings),
@@ -89,7 +92,7 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet"], swiftSettings: settings),
+        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,304 @@
+import Logging
+import ObolCore
+
+/// Tunables of the chain.
+public struct ChainOptions: Sendable {
+    /// Side branches this many blocks behind the tip lose their bodies.
+    public var pruneDepth: UInt64
+    /// Blocks with unknown parents kept at most.
+    public var orphanCapacity: Int
+
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 256) {
+        self.pruneDepth = pruneDepth
+        self.orphanCapacity = orphanCapacity
+    }
+}
+
+/// Owns the block tree, the best tip by most cumulative work, and the
+/// account state at that tip. Every block goes through `submit`.
+public actor ChainActor: AccountProvider {
+    public nonisolated let params: ChainParams
+    public nonisolated let events = EventHub<ChainEvent>()
+    private let store: any ChainStore
+    private let clock: any NodeClock
+    private let verifier: any BlockSignatureVerifier
+    private let options: ChainOptions
+    private let logger: Logger
+
+    private var tree: BlockTree
+    private var state: AccountState
+    private var orphans: OrphanPool
+    /// Recently refused block hashes (bounded), answered without re-validation.
+    private var recentlyInvalid: Set<Hash256> = []
+
+    /// Opens the chain from `store`, writing genesis first if the store is new.
+    /// Loading re-verifies nothing and is linear in the chain's length.
+    public init(params: ChainParams, store: any ChainStore, clock: any NodeClock = SystemClock(),
+                verifier: any BlockSignatureVerifier = SerialSignatureVerifier(),
+                options: ChainOptions = .init(), logger: Logger = Logger(label: "obol.chain")) throws {
+        self.params = params
+        self.store = store
+        self.clock = clock
+        self.verifier = verifier
+        self.options = options
+        self.logger = logger
+        orphans = OrphanPool(capacity: options.orphanCapacity)
+        let genesis = params.genesisBlock
+        let genesisHash = genesis.hash
+        if let stored = try store.load() {
+            guard stored.entries.contains(where: { $0.hash == genesisHash }),
+                  let tree = BlockTree(entries: stored.entries, tip: stored.tip)
+            else { throw ChainError.storeMismatch("the data directory holds another network's chain") }
+            self.tree = tree
+            state = AccountState(accounts: stored.accounts)
+        } else {
+            let entry = BlockIndexEntry(hash: genesisHash, header: genesis.header,
+                                        chainWork: genesis.header.bits.target?.workForTarget ?? .one, status: .valid)
+            let initial = AccountState(genesis: params)
+            try store.initialize(genesis: genesis, entry: entry, accounts: initial.accounts)
+            tree = BlockTree(genesis: entry)
+            state = initial
+        }
+    }
+
+    // MARK: Queries
+
+    public var tip: ChainTip {
+        let e = tree.tip
+        return ChainTip(hash: e.hash, height: e.height, chainWork: e.chainWork, header: e.header)
+    }
+
+    public func account(_ address: Address) -> Account { state[address] }
+
+    public func entry(_ hash: Hash256) -> BlockIndexEntry? { tree.entry(hash) }
+
+    public func isOnMainChain(_ hash: Hash256) -> Bool { tree.isOnMainChain(hash) }
+
+    public func block(_ hash: Hash256) -> Block? { try? store.block(hash) }
+
+    /// The best-chain block at `height`.
+    public func block(atHeight height: UInt64) -> Block? {
+        tree.mainChainHash(at: height).flatMap { try? store.block($0) }
+    }
+
+    public func mainChainHash(at height: UInt64) -> Hash256? { tree.mainChainHash(at: height) }
+
+    public func locator() -> [Hash256] { tree.locator() }
+
+    public func headers(after locator: [Hash256], limit: Int) -> [BlockHeader] {
+        tree.headers(after: locator, limit: limit)
+    }
+
+    /// A best-chain transaction with where it is.
+    public func transaction(_ txid: Hash256) -> (Transaction, TransactionLocation)? {
+        guard let loc = try? store.location(ofTransaction: txid),
+              let block = try? store.block(loc.blockHash), loc.index < block.transactions.count
+        else { return nil }
+        return (block.transactions[loc.index], loc)
+    }
+
+    /// Best-chain transactions that paid or spent `address`, newest first.
+    public func history(of address: Address, limit: Int) -> [(Transaction, TransactionLocation)] {
+        let locations = (try? store.transactions(involving: address, limit: limit)) ?? []
+        return locations.compactMap { loc in
+            guard let block = try? store.block(loc.blockHash), loc.index < block.transactions.count else { return nil }
+            return (block.transactions[loc.index], loc)
+        }
+    }
+
+    /// What the next block on the tip must carry.
+    public func miningContext() -> MiningContext {
+        let tipHash = tree.tip.hash
+        let ctx = tree.context(forChildOf: tipHash, now: clock.now(), params: params)!
+        return MiningContext(height: ctx.expectedHeight, previousHash: tipHash, bits: ctx.expectedBits,
+                             minimumTimestamp: ctx.medianTimePast + 1)
+    }
+
+    public var orphanCount: Int { orphans.count }
+
+    // MARK: Submitting blocks
+
+    /// Validates `block` and adds it to the tree; moves the tip (perhaps by a
+    /// reorg) when its branch has the most work. Orphans that it completes
+    /// are processed too.
+    public func submit(_ block: Block) async -> SubmitResult {
+        let hash = block.hash
+        let result = await accept(block, hash: hash)
+        if case .connected = result {} else if case .sideBranch = result {} else { return result }
+        // Blocks waiting for this one.
+        var parents = [hash]
+        while let parent = parents.popLast() {
+            for child in orphans.takeChildren(of: parent) {
+                let childHash = child.hash
+                switch await accept(child, hash: childHash) {
+                case .connected, .sideBranch: parents.append(childHash)
+                default: break
+                }
+            }
+        }
+        if case .sideBranch = result, tree.isOnMainChain(hash) {
+            return .connected(height: block.height, disconnected: 0)
+        }
+        return result
+    }
+
+    private func accept(_ block: Block, hash: Hash256) async -> SubmitResult {
+        if let known = tree.entry(hash) { return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate }
+        if recentlyInvalid.contains(hash) { return .invalid(.knownInvalid) }
+        if orphans.contains(hash) { return .duplicate }
+
+        let parentHash = block.header.previousHash
+        guard let parent = tree.entry(parentHash) else {
+            // Proof of work is checked before an orphan takes room.
+            do { try HeaderValidator.checkProofOfWork(block.header) } catch { return reject(hash, error) }
+            orphans.add(block, hash: hash)
+            return .orphan
+        }
+        guard parent.status == .valid else {
+            remember(invalid: hash)
+            return .invalid(.invalidAncestor(parentHash))
+        }
+
+        do {
+            let context = tree.context(forChildOf: parentHash, now: clock.now(), params: params)!
+            try HeaderValidator.check(block.header, context, params: params)
+            try BlockValidator.checkSanity(block, params: params)
+            try await verifier.verifySignatures(of: block)
+        } catch {
+            return reject(hash, error)
+        }
+        // State may have changed during the await.
+        if tree.contains(hash) { return .duplicate }
+        guard tree.entry(parentHash)?.status == .valid else { return .invalid(.invalidAncestor(parentHash)) }
+
+        let entry = BlockIndexEntry(hash: hash, header: block.header,
+                                    chainWork: parent.chainWork + (block.header.bits.target?.workForTarget ?? .one),
+                                    status: .valid)
+        do { try store.saveBlock(block, entry: entry) } catch { return .invalid(.storage("\(error)")) }
+        tree.insert(entry)
+
+        if tree.hasMoreWork(hash) {
+            reorganize(toward: hash, arriving: block)
+            if let e = tree.entry(hash), e.status == .invalid { return .invalid(.rule(lastConnectError ?? .merkleRootMismatch)) }
+            if tree.isOnMainChain(hash) {
+                return .connected(height: block.height, disconnected: lastDisconnectCount)
+            }
+        }
+        return .sideBranch(height: block.height)
+    }
+
+    private func reject(_ hash: Hash256, _ error: ValidationError) -> SubmitResult {
+        // A body that does not match its header says nothing about the header's
+        // block; a timestamp from the future may become valid later.
+        switch error {
+        case .merkleRootMismatch, .timestampTooFarInFuture: break
+        default: remember(invalid: hash)
+        }
+        logger.info("rejected block", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+        return .invalid(.rule(error))
+    }
+
+    private func remember(invalid hash: Hash256) {
+        if recentlyInvalid.count >= 10_000 { recentlyInvalid.removeAll(keepingCapacity: true) }
+        recentlyInvalid.insert(hash)
+    }
+
+    // MARK: Reorganization
+
+    private var lastConnectError: ValidationError?
+    private var lastDisconnectCount = 0
+
+    /// Moves the best chain to the valid branch with the most work, starting
+    /// with `target`. A block that fails to connect is marked invalid with its
+    /// descendants, and the search goes on from the best valid chain.
+    private func reorganize(toward target: Hash256, arriving: Block) {
+        lastConnectError = nil
+        lastDisconnectCount = 0
+        var candidate = target
+        var attempts = 0
+        while candidate != tree.tip.hash, attempts < 64 {
+            attempts += 1
+            step(to: candidate, arriving: arriving)
+            candidate = tree.bestValidCandidate()
+        }
+        pruneSideBranches()
+    }
+
+    /// One attempt: disconnect to the fork, connect the branch, commit what
+    /// succeeded as one store transaction, then publish the events.
+    private func step(to target: Hash256, arriving: Block) {
+        guard let path = tree.path(to: target) else { return }
+        var working = state
+        var changed: [Address: Account?] = [:]
+        var disconnected: [(Block, UInt64)] = []
+        var connected: [(block: Block, undo: BlockUndo)] = []
+        var workingTree = tree
+
+        for hash in path.disconnect {
+            guard let block = try? store.block(hash), let undo = try? store.undo(hash) else {
+                logger.error("missing body or undo data to disconnect \(hash)")
+                return
+            }
+            working.disconnect(undo)
+            for address in undo.previous.keys { changed[address] = working.accounts[address] }
+            workingTree.disconnectTip()
+            disconnected.append((block, block.height))
+        }
+        for hash in path.connect {
+            let block = hash == arriving.hash ? arriving : (try? store.block(hash))
+            guard let block else { break }
+            do {
+                let undo = try working.connect(block, params: params)
+                for address in undo.previous.keys { changed[address] = working.accounts[address] }
+                workingTree.connect(hash)
+                connected.append((block, undo))
+            } catch {
+                lastConnectError = error
+                let marked = workingTree.markInvalid(hash)
+                _ = tree.markInvalid(hash)
+                try? store.setStatus(.invalid, for: marked)
+                logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+                break
+            }
+        }
+        // A branch that failed early may end with less work than the tip we had:
+        // then nothing moves, and the caller looks for the best valid branch again.
+        guard workingTree.tip.chainWork > tree.tip.chainWork else { return }
+        let update = TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
+                               accounts: changed, tip: workingTree.tip.hash)
+        do {
+            try store.commit(update)
+        } catch {
+            logger.error("could not commit the new tip: \(error)")
+            return
+        }
+        tree = workingTree
+        state = working
+        lastDisconnectCount += disconnected.count
+        for (block, height) in disconnected { events.publish(.blockDisconnected(block, height: height)) }
+        for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
+        events.publish(.tipChanged(tip))
+    }
+
+    private func pruneSideBranches() {
+        let stale = tree.staleSideBlocks(depth: options.pruneDepth)
+        guard !stale.isEmpty else { return }
+        do {
+            try store.pruneBodies(stale)
+            tree.markPruned(stale)
+        } catch {
+            logger.warning("pruning side branches failed: \(error)")
+        }
+    }
+}
+
+public struct ChainError: Error, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public static func storeMismatch(_ message: String) -> ChainError {
+        ChainError(code: "store-mismatch", message: message)
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
