@@ -168,6 +168,15 @@ public struct ChainBuilder: Sendable {
         return assemble([.coinbase(coinbase)] + transfers.map(Transaction.transfer), timestamp: timestamp)
     }
 
+    /// The next block (see ``makeBlock(transfers:timestamp:miner:coinbaseData:)``)
+    /// together with the context it must be validated against, the clock
+    /// reading `now` (default: the block's timestamp).
+    public func nextBlock(transfers: [Transfer]? = nil, timestamp: UInt64? = nil, miner: Address? = nil,
+                          coinbaseData: [UInt8]? = nil, now: UInt64? = nil) -> (block: Block, context: HeaderContext) {
+        let block = makeBlock(transfers: transfers, timestamp: timestamp, miner: miner, coinbaseData: coinbaseData)
+        return (block, context(for: block, now: now))
+    }
+
     /// A mined block on top of the tip holding exactly `transactions`, with
     /// the correct Merkle root. Header fields default to what the chain
     /// expects; override one to break a header rule.

@@ -124,3 +124,29 @@ import Testing
         #expect(chain.state == AccountState(genesis: .test))
     }
 }
+
+extension ChainBuilderTests {
+    @Test func nextBlockComesWithTheContextItMustMeet() throws {
+        var chain = ChainBuilder()
+        try chain.mine(count: 3)
+        let (block, context) = chain.nextBlock(timestamp: chain.nextTimestamp + 7, now: chain.nextTimestamp + 100)
+        #expect(context == HeaderContext(expectedHeight: 4, expectedBits: chain.nextBits,
+                                         medianTimePast: chain.medianTimePast, now: chain.nextTimestamp + 100))
+        #expect(block.header.timestamp == chain.nextTimestamp + 7)
+        let undo = try chain.validate(block, context)
+        #expect(undo.previous.count == 1)  // only the miner
+    }
+
+    @Test func competingForksFromACommonAncestorBothValidate() throws {
+        var main = ChainBuilder()
+        try main.mine(count: 4)
+        var left = main.forked(at: 2, coinbaseData: Array("left".utf8))
+        var right = main.forked(at: 2, coinbaseData: Array("right".utf8))
+        try left.mine(count: 3)
+        try right.mine(count: 5)
+        let heads = [main.block(at: 3).hash, left.block(at: 3).hash, right.block(at: 3).hash]
+        #expect(Set(heads).count == 3)
+        for fork in [left, right] { #expect(fork.block(at: 3).header.previousHash == main.block(at: 2).hash) }
+        #expect(right.height > main.height)
+    }
+}
