@@ -28,17 +28,28 @@ public enum Retarget {
         guard isRetargetHeight(height, params: params) else { return parentBits }
         let gaps = params.retargetInterval - 1
         let expected = gaps * params.targetBlockTime
+        guard expected > 0 else { return parentBits }
         let taken = parentTimestamp > windowStartTimestamp ? parentTimestamp - windowStartTimestamp : 0
-        let clamped = min(max(taken, expected / 4), expected * 4)
-        return CompactTarget(target: scale(parentBits.target ?? params.maxTarget, by: clamped, over: expected,
+        // Clamp the ratio taken/expected to exactly [1/4, 4]. (Clamping `taken`
+        // to `expected / 4` would round down and allow more than 4x.)
+        let (numerator, denominator): (UInt64, UInt64) =
+            taken <= expected / 4 ? (1, 4) : taken >= expected * 4 ? (4, 1) : (taken, expected)
+        return CompactTarget(target: scale(parentBits.target ?? params.maxTarget, by: numerator, over: denominator,
                                            max: params.maxTarget))
     }
 
+    /// `target * numerator / denominator`, rounded down, at most `max` and at least one.
     static func scale(_ target: UInt256, by numerator: UInt64, over denominator: UInt64, max: UInt256) -> UInt256 {
         guard denominator > 0 else { return target }
-        let (product, overflow) = target.multipliedReportingOverflow(by: numerator)
+        // target = q * d + r, so target * n / d = q * n + (r * n) / d exactly.
+        // Dividing first keeps a near-2^256 target from overflowing when n < d.
+        let (q, r) = target.quotientAndRemainder(dividingBy: denominator)
+        let (high, overflow) = q.multipliedReportingOverflow(by: numerator)
         if overflow { return max }
-        let result = product.quotientAndRemainder(dividingBy: denominator).quotient
+        let low = UInt256(r).multipliedReportingOverflow(by: numerator).partialValue  // < 2^128: no overflow
+            .quotientAndRemainder(dividingBy: denominator).quotient
+        let (result, sumOverflow) = high.addingReportingOverflow(low)
+        if sumOverflow { return max }
         if result.isZero { return .one }
         return result > max ? max : result
     }
