@@ -59,7 +59,7 @@ int obol_hash_meets_target(const uint8_t hash[32], const uint8_t target_le[32]);
 typedef enum obol_kernel {
     OBOL_KERNEL_AUTO = 0,    /* best available */
     OBOL_KERNEL_SCALAR = 1,  /* portable reference */
-    OBOL_KERNEL_SHANI = 2,   /* SHA-NI, two nonces interleaved */
+    OBOL_KERNEL_SHANI = 2,   /* SHA-NI, four nonces interleaved */
     OBOL_KERNEL_AVX2 = 3,    /* 8 nonces in AVX2 lanes */
     OBOL_KERNEL_AVX512 = 4   /* 16 nonces in AVX-512 lanes */
 } obol_kernel;
