@@ -1,0 +1,304 @@
+import Foundation
+import GRDB
+import ObolCore
+
+/// The chain on disk: one SQLite database in WAL mode, through a GRDB
+/// `DatabasePool` (one writer, concurrent readers on snapshots).
+///
+/// Durability: in WAL mode a commit appends the transaction's pages to the
+/// `-wal` file with `write(2)` before `commit` returns. With the default
+/// `synchronous = NORMAL` the WAL is only fsynced at checkpoints, so the
+/// committed pages sit in the kernel's page cache, which a killed process
+/// (even `kill -9`) cannot lose: a process crash never loses a committed tip.
+/// Only an OS crash or power loss can roll back the last few commits, and
+/// even then the database reopens consistent at an earlier tip, which the
+/// node re-syncs from peers. `.powerLoss` (`synchronous = FULL`) fsyncs the
+/// WAL on every commit to close that gap too, at a cost of one fsync per block.
+public final class SQLiteChainStore: ChainStore {
+    public enum Durability: Sendable {
+        /// WAL with `synchronous = NORMAL`: survives any process crash.
+        case processCrash
+        /// WAL with `synchronous = FULL`: also survives power loss.
+        case powerLoss
+    }
+
+    /// The file name inside a node's data directory.
+    public static let fileName = "chain.sqlite"
+
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`, and its directory.
+    /// - Throws: `StoreError` with `.notADatabase` or `.corrupt` for a damaged
+    ///   file, `.io` when the file cannot be created or opened.
+    public init(path: String, durability: Durability = .processCrash) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.io, "cannot create directory \(directory.path): \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        configuration.label = "ObolChainStore"
+        // Another process holding the write lock (a second node on the same
+        // directory) makes writes wait a little, then fail, instead of failing at once.
+        configuration.busyMode = .timeout(5)
+        pool = try Self.mapErrors("open \(path)") {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB has set WAL and synchronous = NORMAL on the writer; the
+            // pragma only matters for the writer, and outside a transaction.
+            if durability == .powerLoss {
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+            try Self.migrator.migrate(pool)
+            return pool
+        }
+    }
+
+    /// Opens `chain.sqlite` in a node's data directory.
+    public convenience init(dataDirectory: URL, durability: Durability = .processCrash) throws {
+        try self.init(path: dataDirectory.appendingPathComponent(Self.fileName).path, durability: durability)
+    }
+
+    /// Closes the database; any later call fails. Deinit also closes it.
+    public func close() throws {
+        try Self.mapErrors("close") { try pool.close() }
+    }
+
+    // MARK: - ChainStore
+
+    public func load() throws -> StoredChain? {
+        try Self.mapErrors("load") {
+            try pool.read { db -> StoredChain? in
+                guard let tipRow = try Row.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'tip'") else {
+                    return nil
+                }
+                let tip = try tipRow.hash(0, "tip")
+                var entries = [BlockIndexEntry]()
+                let blocks = try Row.fetchCursor(db, sql: "SELECT hash, header, work, status, has_body FROM blocks")
+                while let row = try blocks.next() {
+                    entries.append(try Self.entry(from: row))
+                }
+                // Parents before children, whatever order the table is in.
+                entries.sort { ($0.height, $0.hash) < ($1.height, $1.hash) }
+                guard entries.contains(where: { $0.hash == tip }) else {
+                    throw StoreError(.corrupt, "the tip \(tip) has no index entry")
+                }
+                var accounts = [Address: Account]()
+                let rows = try Row.fetchCursor(db, sql: "SELECT address, balance, nonce FROM accounts")
+                while let row = try rows.next() {
+                    accounts[try row.address(0, "account address")] = Account(
+                        balance: UInt64(bitPattern: try row.int(1, "balance")),
+                        nonce: UInt64(bitPattern: try row.int(2, "nonce")))
+                }
+                return StoredChain(entries: entries, tip: tip, accounts: accounts)
+            }
+        }
+    }
+
+    public func initialize(genesis: Block, entry: BlockIndexEntry, accounts: [Address: Account]) throws {
+        try Self.mapErrors("initialize") {
+            try pool.write { db in
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'tip'") != nil {
+                    throw StoreError(.alreadyInitialized, "the store already holds a chain")
+                }
+                try Self.save(genesis, entry: entry, db)
+                for (address, account) in accounts { try Self.put(address, account, db) }
+                try Self.index(genesis, hash: entry.hash, db)
+                try Self.setTip(entry.hash, db)
+            }
+        }
+    }
+
+    public func saveBlock(_ block: Block, entry: BlockIndexEntry) throws {
+        try Self.mapErrors("save block \(entry.hash)") {
+            try pool.write { db in try Self.save(block, entry: entry, db) }
+        }
+    }
+
+    public func setStatus(_ status: BlockStatus, for hashes: [Hash256]) throws {
+        try Self.mapErrors("set status") {
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: "UPDATE blocks SET status = ? WHERE hash = ?")
+                for hash in hashes { try statement.execute(arguments: [Int64(status.rawValue), hash.data]) }
+            }
+        }
+    }
+
+    public func commit(_ update: TipUpdate) throws {
+        try Self.mapErrors("commit tip \(update.tip)") {
+            try pool.write { db in
+                for block in update.disconnected { try Self.unindex(block, hash: block.hash, db) }
+                for (block, undo) in update.connected {
+                    let hash = block.hash
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT has_body FROM blocks WHERE hash = ?"),
+                                                     arguments: [hash.data])
+                    else { throw StoreError(.missingBlock, "connected block \(hash) has no index entry") }
+                    if try row.int(0, "has_body") == 0 {
+                        try Self.putBody(block, hash: hash, db)
+                    }
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo (hash, data) VALUES (?, ?)")
+                        .execute(arguments: [hash.data, Data(undo.encoded)])
+                    try Self.index(block, hash: hash, db)
+                }
+                for (address, account) in update.accounts {
+                    if let account {
+                        try Self.put(address, account, db)
+                    } else {
+                        try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?").execute(arguments: [address.data])
+                    }
+                }
+                guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE hash = ?"),
+                                       arguments: [update.tip.data]) != nil
+                else { throw StoreError(.missingBlock, "new tip \(update.tip) has no index entry") }
+                try Self.setTip(update.tip, db)
+            }
+        }
+    }
+
+    public func block(_ hash: Hash256) throws -> Block? {
+        try Self.mapErrors("read block \(hash)") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT data FROM bodies WHERE hash = ?", arguments: [hash.data])
+                    .map { row throws(StoreError) in try row.decoded(Block.self, 0, "body of \(hash)") }
+            }
+        }
+    }
+
+    public func undo(_ hash: Hash256) throws -> BlockUndo? {
+        try Self.mapErrors("read undo \(hash)") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT data FROM undo WHERE hash = ?", arguments: [hash.data])
+                    .map { row throws(StoreError) in try row.decoded(BlockUndo.self, 0, "undo of \(hash)") }
+            }
+        }
+    }
+
+    public func pruneBodies(_ hashes: [Hash256]) throws {
+        try Self.mapErrors("prune bodies") {
+            try pool.write { db in
+                let bodies = try db.cachedStatement(sql: "DELETE FROM bodies WHERE hash = ?")
+                let undo = try db.cachedStatement(sql: "DELETE FROM undo WHERE hash = ?")
+                let flag = try db.cachedStatement(sql: "UPDATE blocks SET has_body = 0 WHERE hash = ?")
+                for hash in hashes {
+                    let key: StatementArguments = [hash.data]
+                    try bodies.execute(arguments: key)
+                    try undo.execute(arguments: key)
+                    try flag.execute(arguments: key)
+                }
+            }
+        }
+    }
+
+    public func location(ofTransaction txid: Hash256) throws -> TransactionLocation? {
+        try Self.mapErrors("find transaction \(txid)") {
+            try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT block, height, idx FROM txindex WHERE txid = ?",
+                                                 arguments: [txid.data])
+                else { return nil }
+                return TransactionLocation(txid: txid, blockHash: try row.hash(0, "txindex block"),
+                                           height: UInt64(bitPattern: try row.int(1, "txindex height")),
+                                           index: Int(try row.int(2, "txindex idx")))
+            }
+        }
+    }
+
+    public func transactions(involving address: Address, limit: Int) throws -> [TransactionLocation] {
+        guard limit > 0 else { return [] }
+        return try Self.mapErrors("list transactions of \(address)") {
+            try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT a.txid, t.block, a.height, a.idx
+                    FROM address_tx a JOIN txindex t ON t.txid = a.txid
+                    WHERE a.address = ?
+                    ORDER BY a.height DESC, a.idx DESC
+                    LIMIT ?
+                    """, arguments: [address.data, limit])
+                var out = [TransactionLocation]()
+                while let row = try rows.next() {
+                    out.append(TransactionLocation(txid: try row.hash(0, "address_tx txid"),
+                                                   blockHash: try row.hash(1, "txindex block"),
+                                                   height: UInt64(bitPattern: try row.int(2, "address_tx height")),
+                                                   index: Int(try row.int(3, "address_tx idx"))))
+                }
+                return out
+            }
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func entry(from row: Row) throws(StoreError) -> BlockIndexEntry {
+        let hash = try row.hash(0, "block hash")
+        let header = try row.decoded(BlockHeader.self, 1, "header of \(hash)")
+        let work = try row.blob(2, "chain work of \(hash)")
+        guard work.count == 32 else { throw StoreError(.corrupt, "chain work of \(hash) has \(work.count) bytes") }
+        let rawStatus = try row.int(3, "status of \(hash)")
+        guard let status = UInt8(exactly: rawStatus).flatMap(BlockStatus.init(rawValue:)) else {
+            throw StoreError(.corrupt, "status of \(hash) is \(rawStatus)")
+        }
+        return BlockIndexEntry(hash: hash, header: header, chainWork: UInt256(littleEndianBytes: [UInt8](work)),
+                               status: status, hasBody: try row.int(4, "has_body of \(hash)") != 0)
+    }
+
+    private static func save(_ block: Block, entry: BlockIndexEntry, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO blocks (hash, height, prev, header, work, status, has_body)
+            VALUES (?, ?, ?, ?, ?, ?, 1)
+            """).execute(arguments: [entry.hash.data, Int64(bitPattern: entry.height), entry.previousHash.data,
+                                     Data(entry.header.encoded), Data(entry.chainWork.littleEndianBytes),
+                                     Int64(entry.status.rawValue)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)")
+            .execute(arguments: [entry.hash.data, Data(block.encoded)])
+    }
+
+    /// Restores the body of a block that was pruned and is now connected again.
+    private static func putBody(_ block: Block, hash: Hash256, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)")
+            .execute(arguments: [hash.data, Data(block.encoded)])
+        try db.cachedStatement(sql: "UPDATE blocks SET has_body = 1 WHERE hash = ?").execute(arguments: [hash.data])
+    }
+
+    private static func put(_ address: Address, _ account: Account, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce) VALUES (?, ?, ?)")
+            .execute(arguments: [address.data, Int64(bitPattern: account.balance), Int64(bitPattern: account.nonce)])
+    }
+
+    private static func setTip(_ tip: Hash256, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('tip', ?)")
+            .execute(arguments: [tip.data])
+    }
+
+    /// Adds a block joining the best chain to the transaction and address indexes.
+    private static func index(_ block: Block, hash: Hash256, _ db: Database) throws {
+        let blockData = hash.data
+        let height = Int64(bitPattern: block.height)
+        let tx = try db.cachedStatement(sql: "INSERT OR REPLACE INTO txindex (txid, block, height, idx) VALUES (?, ?, ?, ?)")
+        for (index, transaction) in block.transactions.enumerated() {
+            try tx.execute(arguments: [transaction.id.data, blockData, height, index])
+        }
+        let address = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO address_tx (address, height, idx, txid) VALUES (?, ?, ?, ?)
+            """)
+        try block.forEachIndexedAddress { txid, index, addr in
+            try address.execute(arguments: [addr.data, height, index, txid.data])
+        }
+    }
+
+    /// Removes a block leaving the best chain from both indexes.
+    private static func unindex(_ block: Block, hash: Hash256, _ db: Database) throws {
+        let blockData = hash.data
+        let height = Int64(bitPattern: block.height)
+        let tx = try db.cachedStatement(sql: "DELETE FROM txindex WHERE txid = ? AND block = ?")
+        for transaction in block.transactions {
+            try tx.execute(arguments: [transaction.id.data, blockData])
+        }
+        let address = try db.cachedStatement(sql: """
+            DELETE FROM address_tx WHERE address = ? AND height = ? AND idx = ? AND txid = ?
+            """)
+        try block.forEachIndexedAddress { txid, index, addr in
+            try address.execute(arguments: [addr.data, height, index, txid.data])
+        }
+    }
+}
