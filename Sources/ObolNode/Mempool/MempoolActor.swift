@@ -1,0 +1,152 @@
+import ObolCore
+
+/// Owns the pending transfers. A thin shell over `MempoolPool`: it reads
+/// accounts from the chain, verifies signatures off its own executor, feeds
+/// chain events to the pool and publishes what the pool reports, in order.
+public actor MempoolActor {
+    public nonisolated let params: ChainParams
+    public nonisolated let config: MempoolConfig
+    private let accounts: any AccountProvider
+    private let clock: any NodeClock
+    private nonisolated let hub = EventHub<MempoolEvent>()
+    private var pool: MempoolPool
+    /// The tip of the last `tipChanged` the mempool has processed: what its
+    /// contents and templates are consistent with.
+    public private(set) var tip: ChainTip?
+
+    public init(params: ChainParams, accounts: any AccountProvider, config: MempoolConfig = .init(),
+                clock: any NodeClock = SystemClock()) {
+        self.params = params
+        self.config = config
+        self.accounts = accounts
+        self.clock = clock
+        self.pool = MempoolPool(params: params, config: config)
+    }
+
+    // MARK: Commands
+
+    /// Offers a transfer. Its signature is verified exactly once, concurrently
+    /// with reading the sender's account; then every other rule is checked
+    /// against the pool as it is after those awaits.
+    public func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
+        do {
+            try pool.precheck(transfer)
+        } catch {
+            return .failure(error)
+        }
+        let provider = accounts
+        async let account = provider.account(transfer.senderAddress)
+        async let signatureValid = Self.verifySignature(of: transfer)
+        let (senderAccount, valid) = await (account, signatureValid)
+        guard valid else { return .failure(.invalid(.invalidSignature(transfer.id))) }
+        // Other calls may have run during the awaits: `add` checks everything again
+        // (duplicate included) except the signature.
+        do {
+            let events = try pool.add(transfer, account: senderAccount, now: clock.now(), signature: .verified)
+            publish(events)
+            return .success(transfer.id)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Processes one chain event. Chain events must be handled in the order
+    /// the chain published them (`run` does).
+    public func handle(_ event: ChainEvent) async {
+        switch event {
+        case let .blockConnected(block, _):
+            publish(pool.blockConnected(block))
+        case let .blockDisconnected(block, _):
+            pool.blockDisconnected(block)
+        case let .tipChanged(newTip):
+            tip = newTip
+            let addresses = pool.addressesToRevalidate()
+            var fresh: [Address: Account] = [:]
+            for address in addresses {
+                fresh[address] = await accounts.account(address)
+            }
+            // Submissions may have run during the awaits; `revalidate` works on the
+            // pool as it is now and rebuilds each address from its fresh account.
+            publish(pool.revalidate(accounts: fresh, now: clock.now()))
+            expire()
+        }
+    }
+
+    /// Follows the chain until `events` ends or the task is cancelled, and
+    /// expires old transfers every `config.expiryCheckInterval` in between.
+    /// `events` should buffer without bound: no disconnected block may be missed.
+    /// Finishes every subscriber's stream when it returns.
+    public func run(events: AsyncStream<ChainEvent>) async {
+        let interval = config.expiryCheckInterval
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while true {
+                    do {
+                        try await Task.sleep(for: interval)
+                    } catch {
+                        return
+                    }
+                    await self.expire()
+                }
+            }
+            for await event in events {
+                await handle(event)
+            }
+            group.cancelAll()
+        }
+        hub.finish()
+    }
+
+    /// Removes transfers older than `config.expiry` seconds by the injected clock.
+    public func expire() {
+        publish(pool.expire(now: clock.now()))
+    }
+
+    // MARK: Queries
+
+    /// Transfers for the next block on `tip`; see `MempoolPool.template`.
+    public func template(maxCount: Int, maxBytes: Int) -> [Transfer] {
+        pool.template(maxCount: maxCount, maxBytes: maxBytes)
+    }
+
+    public func transfer(_ id: Hash256) -> Transfer? { pool.transfer(id) }
+
+    public var count: Int { pool.count }
+
+    public var totalBytes: Int { pool.totalBytes }
+
+    /// Every pending transfer, highest fee rate first.
+    public func all() -> [Transfer] { pool.all() }
+
+    /// A sender's pending transfers in nonce order.
+    public func pending(from address: Address) -> [Transfer] { pool.pending(from: address) }
+
+    /// The nonce the sender's next transfer should carry, counting pending ones.
+    public func pendingNonce(for address: Address) async -> UInt64 {
+        let account = await accounts.account(address)
+        // The pool may have changed during the await; read it now.
+        return pool.pendingNonce(for: address, account: account)
+    }
+
+    /// True when `id` is pending and its signature is known to be valid.
+    public func isKnownValid(_ id: Hash256) -> Bool { pool.isKnownValid(id) }
+
+    // MARK: Events
+
+    /// Every mempool event from now on: `.accepted` and `.removed`, in order.
+    public nonisolated func subscribe(
+        bufferingPolicy: AsyncStream<MempoolEvent>.Continuation.BufferingPolicy = .unbounded
+    ) -> AsyncStream<MempoolEvent> {
+        hub.subscribe(bufferingPolicy: bufferingPolicy)
+    }
+
+    private func publish(_ events: [MempoolEvent]) {
+        for event in events { hub.publish(event) }
+    }
+
+    /// Runs on the global executor, so that signature checks of several
+    /// submissions can use several cores while the actor stays free.
+    private nonisolated static func verifySignature(of transfer: Transfer) async -> Bool {
+        transfer.hasValidSignature
+    }
+}
