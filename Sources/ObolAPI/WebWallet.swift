@@ -215,15 +215,29 @@ async function lookUpTransaction(txid) {
 document.getElementById("account-form").addEventListener("submit", event => {
   event.preventDefault();
   const address = document.getElementById("account-address").value.trim();
-  if (address) lookUpAccount(address);
+  if (address) location.hash = `account=${address}`;
 });
 document.getElementById("tx-form").addEventListener("submit", event => {
   event.preventDefault();
   const txid = document.getElementById("tx-id").value.trim();
-  if (txid) lookUpTransaction(txid);
+  if (txid) location.hash = `tx=${txid}`;
 });
 
+// Links such as /#account=obol1... or /#tx=<txid> open a look-up directly.
+function openFromHash() {
+  const [kind, value] = decodeURIComponent(location.hash.slice(1)).split("=", 2);
+  if (kind === "account" && value) {
+    document.getElementById("account-address").value = value;
+    lookUpAccount(value);
+  } else if (kind === "tx" && value) {
+    document.getElementById("tx-id").value = value;
+    lookUpTransaction(value);
+  }
+}
+window.addEventListener("hashchange", openFromHash);
+
 function refreshAll() { refreshStatus(); refreshMempool(); refreshBlocks(); }
+openFromHash();
 refreshAll();
 setInterval(refreshAll, 5000);
 </script>
