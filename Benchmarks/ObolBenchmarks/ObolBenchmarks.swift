@@ -5,15 +5,18 @@
 // per-iteration totals) read per hash, per signature or per transfer.
 //
 // Each benchmark also reports an exact items/s rate from the benchmark
-// thread's CPU time ("Hash rate", "Signature rate", "Transfer rate"):
+// thread's CPU time ("Hash rate", "Signature rate", "Key rate", "Transfer rate"):
 // - the tool records `throughput` as whole iterations per second, which is
 //   coarse when one iteration is a million hashes or a 1,000-transfer block;
 // - wall-clock time on a shared 2-core machine includes time spent waiting
 //   for a core, while thread CPU time stays close to the unloaded figure.
 //
-// C references sit next to the Swift paths they bound, in the same run:
-//   HeaderHash.cSHA256d  vs HeaderHash.swiftSHA256d    (Swift encode + hash overhead)
-//   Signature.verifyRaw  vs Signature.verifyTransfer   (parse + digest overhead)
+// Swift paths with a C floor also report "Cost vs C reference (%)": each
+// iteration first runs the C reference on the same items (outside the
+// measured region), then the Swift path, and records 100 × Swift / C:
+//   HeaderHash.swiftSHA256d    vs obol_sha256d on the encoded bytes (HeaderHash.cSHA256d)
+//   Signature.verifyTransfer   vs secp256k1_ecdsa_verify, pre-parsed (Signature.verifyRaw)
+//   Block.validate1000         vs secp256k1_ecdsa_verify of the block's 1,000 signatures
 import Benchmark
 #if canImport(Glibc)
 import Glibc
@@ -35,21 +38,32 @@ let benchmarks: @Sendable () -> Void = {
     registerEncodingBenchmarks()
 }
 
-/// Exact items per second of thread CPU time, as a custom metric.
+/// Exact items per second of thread CPU time, and the cost of a Swift path
+/// relative to its C reference, as custom metrics.
 enum Rate {
-    static let hashes = metric("Hash rate, CPU time (#/s)")
-    static let signatures = metric("Signature rate, CPU time (#/s)")
-    static let transfers = metric("Transfer rate, CPU time (#/s)")
+    static let hashes = rate("Hash rate, CPU time (#/s)")
+    static let signatures = rate("Signature rate, CPU time (#/s)")
+    static let keys = rate("Key rate, CPU time (#/s)")
+    static let transfers = rate("Transfer rate, CPU time (#/s)")
+    /// 100 × CPU time of the Swift path / CPU time of its C reference, both
+    /// timed back to back in the same iteration on the same items, so a
+    /// noisy machine moves both alike.
+    static let versusC = BenchmarkMetric.custom("Cost vs C reference (%)", polarity: .prefersSmaller,
+                                                useScalingFactor: false)
 
-    private static func metric(_ name: String) -> BenchmarkMetric {
+    private static func rate(_ name: String) -> BenchmarkMetric {
         .custom(name, polarity: .prefersLarger, useScalingFactor: false)
     }
 
-    /// Standard metrics plus `rate`, shown as a plain count (not rounded to K/M).
+    /// Standard metrics plus `rate` (and `versusC` when the benchmark has a C
+    /// reference), shown as plain counts (not rounded to K/M).
     static func configuration(_ rate: BenchmarkMetric, scalingFactor: BenchmarkScalingFactor,
+                              comparedWithC: Bool = false,
                               maxDuration: Duration = .seconds(2)) -> Benchmark.Configuration {
-        .init(metrics: Benchmark.defaultConfiguration.metrics + [rate], units: [rate: .count],
-              scalingFactor: scalingFactor, maxDuration: maxDuration)
+        let extra = comparedWithC ? [rate, versusC] : [rate]
+        return .init(metrics: Benchmark.defaultConfiguration.metrics + extra,
+                     units: Dictionary(uniqueKeysWithValues: extra.map { ($0, BenchmarkUnits.count) }),
+                     scalingFactor: scalingFactor, maxDuration: maxDuration)
     }
 
     /// Runs `body`, which handles `items` items, and records items per CPU-second under `metric`.
@@ -58,11 +72,34 @@ enum Rate {
                                   _ body: () throws(E) -> Void) throws(E) {
         let start = threadCPUTime()
         try body()
+        record(benchmark, metric, items: items, ns: threadCPUTime() - start)
+    }
+
+    /// Runs `reference` (the C floor, outside the tool's measured region), then
+    /// `body` (the Swift path, measured), on the same `items` items; records
+    /// the rate of `body` and its cost relative to `reference`.
+    @inline(__always)
+    static func compare<E: Error>(_ benchmark: Benchmark, _ metric: BenchmarkMetric, items: Int,
+                                  reference: () -> Void, _ body: () throws(E) -> Void) throws(E) {
+        let referenceStart = threadCPUTime()
+        reference()
+        let referenceNs = threadCPUTime() - referenceStart
+        benchmark.startMeasurement()
+        let start = threadCPUTime()
+        try body()
         let ns = threadCPUTime() - start
+        benchmark.stopMeasurement()
+        record(benchmark, metric, items: items, ns: ns)
+        if referenceNs > 0 { benchmark.measurement(versusC, Int((100 * Double(ns) / Double(referenceNs)).rounded())) }
+    }
+
+    @inline(__always)
+    private static func record(_ benchmark: Benchmark, _ metric: BenchmarkMetric, items: Int, ns: Int) {
         if ns > 0 { benchmark.measurement(metric, Int((Double(items) * 1e9 / Double(ns)).rounded())) }
     }
 
-    /// CPU time of the calling thread in nanoseconds (no allocation, no syscall on Linux's vDSO path).
+    /// CPU time of the calling thread in nanoseconds (a clock_gettime system
+    /// call, a few hundred ns: negligible against the work each call brackets).
     @inline(__always)
     static func threadCPUTime() -> Int {
         var ts = timespec()
