@@ -56,14 +56,15 @@ enum Rate {
     }
 
     /// Standard metrics plus `rate` (and `versusC` when the benchmark has a C
-    /// reference), shown as plain counts (not rounded to K/M).
+    /// reference), in fixed units: hash rates in thousands (the table prints
+    /// 1e7 and up in exponent form), everything else as plain counts.
     static func configuration(_ rate: BenchmarkMetric, scalingFactor: BenchmarkScalingFactor,
                               comparedWithC: Bool = false,
                               maxDuration: Duration = .seconds(2)) -> Benchmark.Configuration {
-        let extra = comparedWithC ? [rate, versusC] : [rate]
-        return .init(metrics: Benchmark.defaultConfiguration.metrics + extra,
-                     units: Dictionary(uniqueKeysWithValues: extra.map { ($0, BenchmarkUnits.count) }),
-                     scalingFactor: scalingFactor, maxDuration: maxDuration)
+        var units: [BenchmarkMetric: BenchmarkUnits] = [rate: rate == hashes ? .kilo : .count]
+        if comparedWithC { units[versusC] = .count }
+        return .init(metrics: Benchmark.defaultConfiguration.metrics + units.keys.sorted { $0.description < $1.description },
+                     units: units, scalingFactor: scalingFactor, maxDuration: maxDuration)
     }
 
     /// Runs `body`, which handles `items` items, and records items per CPU-second under `metric`.
