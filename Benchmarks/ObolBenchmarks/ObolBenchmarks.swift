@@ -9,7 +9,8 @@
 // - the tool records `throughput` as whole iterations per second, which is
 //   coarse when one iteration is a million hashes or a 1,000-transfer block;
 // - wall-clock time on a shared 2-core machine includes time spent waiting
-//   for a core, while thread CPU time stays close to the unloaded figure.
+//   for a core; thread CPU time does not (it still moves 10-25% when the
+//   sibling hyperthread is busy, hence the ratios below).
 //
 // Swift paths with a C floor also report "Cost vs C reference (%)": each
 // iteration first runs the C reference on the same items (outside the
