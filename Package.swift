@@ -52,6 +52,7 @@ let package = Package(
                 "ObolNode", "ObolCore", "ObolAPIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
         ),
@@ -87,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ObolAPITests",
             dependencies: [
-                "ObolAPI", "ObolNode", "ObolCore", "ObolTestSupport",
+                "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

@@ -94,4 +94,51 @@ import Testing
         await mempool.run(events: MempoolChainTests.stream([]))
         #expect(await MempoolChainTests.drain(events).isEmpty)
     }
+
+    @Test func accountReadOverlappingABlockIsReadAgain() async {
+        let t0 = F.transfer(key, nonce: 0)
+        let block = F.block(height: 1, [t0])
+        let accounts = MempoolRacingAccounts(before: F.rich, after: Account(balance: F.rich.balance, nonce: 1))
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock())
+        // While the first read is under way, the block confirming t0 is handled.
+        await accounts.interruptFirstRead {
+            await mempool.handle(.blockConnected(block, height: 1))
+            await mempool.handle(.tipChanged(F.tip(block)))
+        }
+        #expect(await mempool.submit(t0) == .failure(.nonceTooLow(expected: 1, actual: 0)))
+        #expect(await mempool.count == 0)
+    }
+
+    @Test func reportsKnownValidIDsOfABlockInOneCall() async {
+        let (mempool, _, _) = makeMempool()
+        let pending = F.transfer(key, nonce: 0)
+        _ = await mempool.submit(pending)
+        let unknown = F.transfer(key, nonce: 1)
+        #expect(await mempool.knownValid([pending.id, unknown.id]) == [pending.id])
+    }
+}
+
+/// Returns a stale account from its first read, after running `interrupt`
+/// (chain events) in the middle of it; later reads return `after`.
+actor MempoolRacingAccounts: AccountProvider {
+    private let before: Account
+    private let after: Account
+    private var interrupt: (@Sendable () async -> Void)?
+
+    init(before: Account, after: Account) {
+        self.before = before
+        self.after = after
+    }
+
+    func interruptFirstRead(with interrupt: @escaping @Sendable () async -> Void) {
+        self.interrupt = interrupt
+    }
+
+    func account(_ address: Address) async -> Account {
+        guard let interrupt else { return after }
+        self.interrupt = nil
+        let stale = before
+        await interrupt()
+        return stale
+    }
 }

@@ -10,6 +10,9 @@ public actor MempoolActor {
     private let clock: any NodeClock
     private nonisolated let hub = EventHub<MempoolEvent>()
     private var pool: MempoolPool
+    /// Counts handled block events, so a call can tell whether one ran during its awaits.
+    private var chainEventsHandled: UInt64 = 0
+    private static let accountReadAttempts = 3
     /// The tip of the last `tipChanged` the mempool has processed: what its
     /// contents and templates are consistent with.
     public private(set) var tip: ChainTip?
@@ -34,15 +37,24 @@ public actor MempoolActor {
         } catch {
             return .failure(error)
         }
-        let provider = accounts
-        async let account = provider.account(transfer.senderAddress)
+        let sender = transfer.senderAddress
         async let signatureValid = Self.verifySignature(of: transfer)
-        let (senderAccount, valid) = await (account, signatureValid)
-        guard valid else { return .failure(.invalid(.invalidSignature(transfer.id))) }
+        // An account read while chain events were being handled may predate the
+        // pool's state (it could re-admit a transfer the pool just saw confirmed):
+        // read again until no chain event ran in between.
+        var account = Account.empty
+        var current = false
+        for _ in 0..<Self.accountReadAttempts where !current {
+            let seen = chainEventsHandled
+            account = await accounts.account(sender)
+            current = seen == chainEventsHandled
+        }
+        guard await signatureValid else { return .failure(.invalid(.invalidSignature(transfer.id))) }
         // Other calls may have run during the awaits: `add` checks everything again
         // (duplicate included) except the signature.
         do {
-            let events = try pool.add(transfer, account: senderAccount, now: clock.now(), signature: .verified)
+            let events = try pool.add(transfer, account: account, now: clock.now(), signature: .verified)
+            if !current { pool.markForRevalidation(sender) }
             publish(events)
             return .success(transfer.id)
         } catch {
@@ -55,8 +67,10 @@ public actor MempoolActor {
     public func handle(_ event: ChainEvent) async {
         switch event {
         case let .blockConnected(block, _):
+            chainEventsHandled += 1
             publish(pool.blockConnected(block))
         case let .blockDisconnected(block, _):
+            chainEventsHandled += 1
             pool.blockDisconnected(block)
         case let .tipChanged(newTip):
             tip = newTip
@@ -130,6 +144,9 @@ public actor MempoolActor {
 
     /// True when `id` is pending and its signature is known to be valid.
     public func isKnownValid(_ id: Hash256) -> Bool { pool.isKnownValid(id) }
+
+    /// The ids among `ids` that are known valid: one call for a whole block.
+    public func knownValid(_ ids: [Hash256]) -> Set<Hash256> { pool.knownValid(ids) }
 
     // MARK: Events
 

@@ -62,6 +62,12 @@ extension MempoolPool {
         }
     }
 
+    /// Has the next `revalidate` rebuild `address` from a fresh account
+    /// (for an admission whose account read may predate the pool's state).
+    public mutating func markForRevalidation(_ address: Address) {
+        dirty.insert(address)
+    }
+
     /// The addresses whose fresh accounts `revalidate` needs: those touched by
     /// chain events since the last revalidation that have pending transfers or
     /// candidates from disconnected blocks. Forgets the other touched ones.

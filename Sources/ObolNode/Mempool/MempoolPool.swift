@@ -44,6 +44,11 @@ public struct MempoolPool: Sendable {
     /// or by the block validation it came back from. A block validator may skip it.
     public func isKnownValid(_ id: Hash256) -> Bool { entries[id]?.signatureVerified ?? false }
 
+    /// The ids among `ids` that are known valid (see `isKnownValid`).
+    public func knownValid(_ ids: some Sequence<Hash256>) -> Set<Hash256> {
+        Set(ids.lazy.filter { isKnownValid($0) })
+    }
+
     /// The nonce a sender's next transfer should carry, counting pending ones.
     public func pendingNonce(for address: Address, account: Account) -> UInt64 {
         guard let chain = chains[address], account.nonce <= chain.endNonce else { return account.nonce }

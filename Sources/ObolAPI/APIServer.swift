@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The HTTP API as a swift-service-lifecycle `Service`: add it to the node's
+/// `ServiceGroup`, and it serves until graceful shutdown.
+public struct APIServer: Service {
+    private let application: Application<RouterResponder<BasicRequestContext>>
+
+    /// - Parameters:
+    ///   - host: the address to bind; the default serves only this machine.
+    ///   - port: 0 picks a free port, which `onListening` reports.
+    ///   - onListening: called once the socket is bound, with its port.
+    public init(backend: some NodeBackend, host: String = "127.0.0.1", port: Int = 8080,
+                options: APIOptions = .init(), logger: Logger = Logger(label: "obol.api"),
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        application = Application(
+            router: buildRouter(backend: backend, options: options),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "obol"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    public func run() async throws {
+        do {
+            try await application.run()
+        } catch is CancellationError {
+            // Cancellation is how a service group stops us: not a failure.
+        }
+    }
+}

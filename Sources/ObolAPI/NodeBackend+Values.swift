@@ -1,0 +1,107 @@
+import ObolCore
+import ObolNode
+
+/// What `NodeBackend.status()` reports.
+public struct NodeStatus: Sendable, Hashable {
+    public var tip: ChainTip
+    public var peers: Int
+    public var mempoolSize: Int
+    /// Hashes per second; 0 when unknown.
+    public var hashRate: Double
+
+    public init(tip: ChainTip, peers: Int, mempoolSize: Int, hashRate: Double = 0) {
+        self.tip = tip
+        self.peers = peers
+        self.mempoolSize = mempoolSize
+        self.hashRate = hashRate
+    }
+}
+
+/// How a block is named in `GET /blocks/{hash-or-height}`.
+public enum BlockID: Sendable, Hashable {
+    case hash(Hash256)
+    /// A height on the best chain.
+    case height(UInt64)
+}
+
+/// A block and whether it is on the best chain.
+public struct BlockRecord: Sendable, Hashable {
+    public var block: Block
+    public var onMainChain: Bool
+
+    public init(block: Block, onMainChain: Bool) {
+        self.block = block
+        self.onMainChain = onMainChain
+    }
+}
+
+/// A best-chain transaction and where it is.
+public struct ConfirmedTransaction: Sendable, Hashable {
+    public var transaction: Transaction
+    public var location: TransactionLocation
+
+    public init(transaction: Transaction, location: TransactionLocation) {
+        self.transaction = transaction
+        self.location = location
+    }
+}
+
+/// What `NodeBackend.transaction(_:)` found.
+public enum TransactionRecord: Sendable, Hashable {
+    case confirmed(ConfirmedTransaction)
+    case pending(Transfer)
+}
+
+/// What `NodeBackend.account(_:recentLimit:)` reports.
+public struct AccountRecord: Sendable, Hashable {
+    public var account: Account
+    /// The nonce a new transfer should carry: `account.nonce` plus this
+    /// account's transfers waiting in the mempool.
+    public var pendingNonce: UInt64
+    /// Newest first.
+    public var recent: [ConfirmedTransaction]
+
+    public init(account: Account, pendingNonce: UInt64, recent: [ConfirmedTransaction]) {
+        self.account = account
+        self.pendingNonce = pendingNonce
+        self.recent = recent
+    }
+}
+
+/// What the mempool did with a submitted transfer.
+public enum SubmitOutcome: Sendable, Hashable {
+    case accepted
+    case rejected(TransferRejection)
+}
+
+/// Why the node refused a transfer: a short stable code (such as
+/// `bad-nonce`) and a one-line message (such as
+/// `bad-nonce: transaction … has nonce 3, account expects 2`).
+public struct TransferRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The rule's name as the code and its description as the message.
+    public init(_ error: ValidationError) {
+        self.init(code: error.rule, message: error.description)
+    }
+
+    /// Takes the code from a reason written as `code: details` (as
+    /// `ValidationError.description` and mempool rejections are), or the whole
+    /// reason when it is a bare code; `fallbackCode` otherwise.
+    public init(reason: String, fallbackCode: String = "rejected") {
+        let head = reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        let isCode = !head.isEmpty && head.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                || c == UInt8(ascii: "-")
+        }
+        self.init(code: isCode ? head : fallbackCode, message: reason)
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,45 @@
+import ObolCore
+import ObolNode
+
+/// Everything the HTTP API needs from a running node.
+///
+/// The router only reads through this protocol and offers transfers to it;
+/// it never touches the actors directly. The node's adapter implements it
+/// over `ChainActor` and the mempool; tests implement it in memory.
+/// Every method answers from one consistent moment of its own, but two calls
+/// may see different tips.
+public protocol NodeBackend: Sendable {
+    /// The network's parameters (name, id, minimum fee). Constant for the
+    /// node's lifetime.
+    var params: ChainParams { get }
+
+    /// The best tip, how many peers are connected, how many transfers wait in
+    /// the mempool, and a hash rate (0 when unknown).
+    func status() async -> NodeStatus
+
+    /// Best-chain blocks at heights `from`, `from + 1`, … in ascending order:
+    /// at most `limit` of them, fewer when the tip comes first, none when
+    /// `from` is above the tip. The router never asks for more than 100.
+    func blocks(from height: UInt64, limit: Int) async -> [Block]
+
+    /// A block by hash (any stored block, side branches included) or by
+    /// height (best chain only); nil when unknown.
+    func block(_ id: BlockID) async -> BlockRecord?
+
+    /// A best-chain transaction with where it is, else a transfer waiting in
+    /// the mempool, else nil.
+    func transaction(_ txid: Hash256) async -> TransactionRecord?
+
+    /// The account at the best tip (an unknown address is an empty account),
+    /// the nonce its next transfer should carry counting its transfers in the
+    /// mempool, and at most `recentLimit` of its best-chain transactions,
+    /// newest first.
+    func account(_ address: Address, recentLimit: Int) async -> AccountRecord
+
+    /// Every transfer in the mempool, in any order.
+    func mempool() async -> [Transfer]
+
+    /// Offers `transfer` to the mempool, which checks every rule of the node.
+    /// A refusal carries the rule's short code and a one-line message.
+    func submit(_ transfer: Transfer) async -> SubmitOutcome
+}

@@ -1,0 +1,119 @@
+import Foundation
+import ObolCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and writes key files. A key file is created with mode 0600 (its
+/// directory, when created, with 0700), is never overwritten, and is refused
+/// on load when others can read it.
+public enum Keystore {
+    /// `$OBOL_WALLET` when set, else `~/.obol/wallet.json`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["OBOL_WALLET"], !path.isEmpty { return expandTilde(path, environment: environment) }
+        return home(environment) + "/.obol/wallet.json"
+    }
+
+    /// Expands a leading `~/` (shells do this, but not inside `--flag=~/x`).
+    public static func expandTilde(_ path: String,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        path == "~" || path.hasPrefix("~/") ? home(environment) + path.dropFirst() : path
+    }
+
+    /// Writes a new key file for `key` at `path`; fails when the file exists.
+    @discardableResult
+    public static func create(at path: String, key: PrivateKey) throws(WalletError) -> KeyFile {
+        let file = KeyFile(key: key)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let json = try? encoder.encode(file) else {
+            throw WalletError(code: "io-error", message: "could not encode the key file")
+        }
+        try makeParentDirectory(of: path)
+
+        // O_EXCL makes "refuse to overwrite" atomic; the mode is set at creation.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == EEXIST {
+                throw WalletError(code: "key-file-exists", message: "key file \(path) already exists; refusing to overwrite it")
+            }
+            throw ioError("cannot create key file \(path)", code)
+        }
+        defer { close(fd) }
+        _ = fchmod(fd, 0o600)  // in case a umask changed it; 0600 is what we promise
+        let bytes = [UInt8](json) + [UInt8(ascii: "\n")]
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let code = errno
+                unlink(path)
+                throw ioError("cannot write key file \(path)", code)
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let code = errno
+            unlink(path)
+            throw ioError("cannot write key file \(path)", code)
+        }
+        return file
+    }
+
+    /// Reads the key file at `path` and checks the key in it.
+    public static func load(from path: String) throws(WalletError) -> (file: KeyFile, key: PrivateKey) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT {
+                throw WalletError(code: "no-key-file", message: "no key file at \(path); create one with "
+                                  + "'obol wallet new' or 'obol wallet import --key HEX'")
+            }
+            throw ioError("cannot read key file \(path)", code)
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw WalletError(code: "key-file-permissions",
+                              message: "key file \(path) can be read by others (mode \(String(mode, radix: 8))); "
+                                  + "run 'chmod 600 \(path)'")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WalletError(code: "io-error", message: "cannot read key file \(path)")
+        }
+        let file: KeyFile
+        do {
+            file = try JSONDecoder().decode(KeyFile.self, from: data)
+        } catch {
+            throw WalletError(code: "invalid-key-file", message: "key file \(path) is not a valid Obol key file")
+        }
+        do {
+            return (file, try file.key())
+        } catch {
+            throw WalletError(code: error.code, message: "key file \(path): \(error.message)")
+        }
+    }
+
+    private static func makeParentDirectory(of path: String) throws(WalletError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw WalletError(code: "io-error", message: "cannot create directory \(directory)")
+        }
+    }
+
+    private static func home(_ environment: [String: String]) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        return NSHomeDirectory()
+    }
+
+    private static func ioError(_ what: String, _ code: Int32) -> WalletError {
+        WalletError(code: "io-error", message: "\(what): \(String(cString: strerror(code)))")
+    }
+}

@@ -1,0 +1,92 @@
+import ObolAPI
+import ObolCore
+import ObolNode
+
+/// An in-memory node over `ChainFixture`: the account state is the real one
+/// after connecting the fixture's blocks, and `submit` applies the account
+/// rules the way a mempool would, recording what it accepted.
+actor FakeBackend: NodeBackend {
+    nonisolated let params: ChainParams
+    private let fixture: ChainFixture
+    private var state: AccountState
+    private var pool: [Transfer]
+    private(set) var submitted: [Transfer] = []
+
+    init(fixture: ChainFixture = .shared) {
+        self.fixture = fixture
+        params = fixture.params
+        var state = AccountState(genesis: fixture.params)
+        for block in fixture.mainChain.dropFirst() {
+            _ = try! state.connect(block, params: fixture.params)
+        }
+        self.state = state
+        pool = [fixture.pending]
+    }
+
+    func status() -> NodeStatus {
+        let tip = fixture.block2
+        return NodeStatus(tip: ChainTip(hash: tip.hash, height: tip.height, chainWork: UInt256(3), header: tip.header),
+                          peers: 2, mempoolSize: pool.count, hashRate: 1234.5)
+    }
+
+    func blocks(from height: UInt64, limit: Int) -> [Block] {
+        fixture.mainChain.filter { $0.height >= height }.prefix(limit).map { $0 }
+    }
+
+    func block(_ id: BlockID) -> BlockRecord? {
+        switch id {
+        case let .height(height):
+            return fixture.mainChain.first { $0.height == height }.map { BlockRecord(block: $0, onMainChain: true) }
+        case let .hash(hash):
+            if let block = fixture.mainChain.first(where: { $0.hash == hash }) {
+                return BlockRecord(block: block, onMainChain: true)
+            }
+            return fixture.sideBlock1.hash == hash ? BlockRecord(block: fixture.sideBlock1, onMainChain: false) : nil
+        }
+    }
+
+    func transaction(_ txid: Hash256) -> TransactionRecord? {
+        if let confirmed = confirmedTransactions().first(where: { $0.transaction.id == txid }) {
+            return .confirmed(confirmed)
+        }
+        return pool.first { $0.id == txid }.map(TransactionRecord.pending)
+    }
+
+    func account(_ address: Address, recentLimit: Int) -> AccountRecord {
+        let account = state[address]
+        let pendingCount = pool.filter { $0.senderAddress == address }.count
+        let recent = confirmedTransactions().reversed().filter { confirmed in
+            switch confirmed.transaction {
+            case let .coinbase(c): c.recipient == address
+            case let .transfer(t): t.senderAddress == address || t.recipient == address
+            }
+        }
+        return AccountRecord(account: account, pendingNonce: account.nonce + UInt64(pendingCount),
+                             recent: Array(recent.prefix(recentLimit)))
+    }
+
+    func mempool() -> [Transfer] { pool }
+
+    func submit(_ transfer: Transfer) -> SubmitOutcome {
+        do {
+            try TransferRules.checkSanityAndSignature(transfer, params: params)
+            var account = state[transfer.senderAddress]
+            account.nonce += UInt64(pool.filter { $0.senderAddress == transfer.senderAddress }.count)
+            try TransferRules.checkAgainstAccount(transfer, account)
+        } catch {
+            return .rejected(TransferRejection(error))
+        }
+        pool.append(transfer)
+        submitted.append(transfer)
+        return .accepted
+    }
+
+    private func confirmedTransactions() -> [ConfirmedTransaction] {
+        fixture.mainChain.flatMap { block in
+            block.transactions.enumerated().map { index, tx in
+                ConfirmedTransaction(transaction: tx, location: TransactionLocation(
+                    txid: tx.id, blockHash: block.hash, height: block.height, index: index))
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import HummingbirdTesting
+import ObolAPIModels
+import ObolCore
+import Testing
+
+@Suite struct TransactionAndAccountRouteTests {
+    let fixture = ChainFixture.shared
+
+    @Test func confirmedTransferShowsItsBlockAndSignature() async throws {
+        try await withRouter { client in
+            let tx: TransactionResponse = try await client.get("/transactions/\(fixture.payBob.id)").decode()
+            #expect(tx.status == .confirmed)
+            #expect(tx.kind == .transfer)
+            #expect(tx.from == fixture.aliceAddress)
+            #expect(tx.to == fixture.bobAddress)
+            #expect(tx.amount == 150_000_000)
+            #expect(tx.fee == ChainParams.test.minimumFee)
+            #expect(tx.nonce == 0)
+            #expect(tx.data == Hex.encode(Array("lunch".utf8)))
+            #expect(tx.senderKey == Hex.encode(fixture.alice.publicKey.bytes))
+            #expect(tx.signature == Hex.encode(fixture.payBob.signature.bytes))
+            #expect(tx.blockHash == fixture.block2.hash)
+            #expect(tx.height == 2)
+        }
+    }
+
+    @Test func coinbaseHasNoSender() async throws {
+        let coinbase = try #require(fixture.block1.transactions.first)
+        try await withRouter { client in
+            let tx: TransactionResponse = try await client.get("/transactions/\(coinbase.id)").decode()
+            #expect(tx.kind == .coinbase)
+            #expect(tx.from == nil && tx.nonce == nil && tx.signature == nil)
+            #expect(tx.to == fixture.minerAddress)
+            #expect(tx.height == 1)
+        }
+    }
+
+    @Test func pendingTransferHasNoBlock() async throws {
+        try await withRouter { client in
+            let response = try await client.get("/transactions/\(fixture.pending.id)")
+            #expect(response.status == .ok)
+            let tx: TransactionResponse = try response.decode()
+            #expect(tx.status == .pending)
+            #expect(tx.blockHash == nil && tx.height == nil)
+            #expect(!response.text.contains("blockHash"))
+        }
+    }
+
+    @Test func unknownTransactionIs404() async throws {
+        try await withRouter { client in
+            let response = try await client.get("/transactions/\(String(repeating: "0", count: 64))")
+            #expect(response.status == .notFound)
+            #expect(response.errorCode == "not-found")
+        }
+    }
+
+    @Test(arguments: ["abc", String(repeating: "z", count: 64), String(repeating: "a", count: 66)])
+    func malformedTxidIs400(txid: String) async throws {
+        try await withRouter { client in
+            let response = try await client.get("/transactions/\(txid)")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid-hash")
+        }
+    }
+
+    @Test func accountShowsBalanceNoncesAndHistory() async throws {
+        try await withRouter { client in
+            let account: AccountResponse = try await client.get("/accounts/\(fixture.aliceAddress)").decode()
+            let fee = ChainParams.test.minimumFee
+            #expect(account.address == fixture.aliceAddress)
+            #expect(account.balance == 10 * ChainParams.coin - 150_000_000 - fee)
+            #expect(account.nonce == 1)
+            #expect(account.pendingNonce == 2)
+            #expect(account.transactions.map(\.txid) == [fixture.pending.id, fixture.payBob.id, fixture.payAlice.id])
+            #expect(account.transactions.map(\.status) == [.pending, .confirmed, .confirmed])
+        }
+    }
+
+    @Test func accountHistoryHonoursLimit() async throws {
+        try await withRouter { client in
+            let account: AccountResponse = try await client.get("/accounts/\(fixture.aliceAddress)?limit=1").decode()
+            #expect(account.transactions.map(\.txid) == [fixture.pending.id, fixture.payBob.id])
+            let bad = try await client.get("/accounts/\(fixture.aliceAddress)?limit=0")
+            #expect(bad.status == .badRequest)
+        }
+    }
+
+    @Test func unknownAccountIsEmptyNotMissing() async throws {
+        try await withRouter { client in
+            let account: AccountResponse = try await client.get("/accounts/\(fixture.stranger.publicKey.address)").decode()
+            #expect(account.balance == 0 && account.nonce == 0 && account.pendingNonce == 0)
+            #expect(account.transactions.isEmpty)
+        }
+    }
+
+    @Test func addressWithATypoIs400() async throws {
+        var text = Array(fixture.aliceAddress.description)
+        let last = text.count - 1
+        text[last] = text[last] == "q" ? "p" : "q"
+        let typo = String(text)
+        try await withRouter { client in
+            let response = try await client.get("/accounts/\(typo)")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid-address")
+            #expect(response.errorMessage?.contains(typo) == true)
+        }
+    }
+
+    @Test(arguments: ["nope", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "obol1"])
+    func foreignOrShortAddressesAre400(address: String) async throws {
+        try await withRouter { client in
+            let response = try await client.get("/accounts/\(address)")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid-address")
+        }
+    }
+
+    @Test func mempoolListsPendingTransfers() async throws {
+        try await withRouter { client in
+            let mempool: MempoolResponse = try await client.get("/mempool").decode()
+            #expect(mempool.count == 1)
+            #expect(mempool.transactions.map(\.txid) == [fixture.pending.id])
+            #expect(mempool.transactions.allSatisfy { $0.status == .pending })
+        }
+    }
+}
