@@ -1,9 +1,14 @@
 import Synchronization
 
-/// Shared between a job's async side and its worker threads: the stop flag
-/// the workers poll between chunks, and how many nonces they scanned.
+/// Shared between a job's async side and its worker threads: the flags the
+/// workers poll between chunks, and how many nonces they scanned.
+///
+/// A job runs rounds of proof of work (one per extra nonce). Stopping the
+/// job ends it for good; ending a round (a worker found a block) only stops
+/// that round's other workers.
 final class JobControl: Sendable {
     private let stop = Atomic<Bool>(false)
+    private let roundOver = Atomic<Bool>(false)
     private let scanned = Atomic<UInt64>(0)
     /// `scanned` when the stop was first requested (`UInt64.max` until then).
     private let scannedAtStop = Atomic<UInt64>(.max)
@@ -23,6 +28,17 @@ final class JobControl: Sendable {
     }
 
     var isStopRequested: Bool { stop.load(ordering: .acquiring) }
+
+    /// Stops the other workers of the current round.
+    func endRound() { roundOver.store(true, ordering: .releasing) }
+
+    /// Called before a round's workers start.
+    func beginRound() { roundOver.store(false, ordering: .releasing) }
+
+    /// What the workers poll: the job was stopped or the round is over.
+    var shouldStopScanning: Bool {
+        stop.load(ordering: .acquiring) || roundOver.load(ordering: .acquiring)
+    }
 
     /// Called by a worker after each chunk.
     func addScanned(_ count: UInt64) {

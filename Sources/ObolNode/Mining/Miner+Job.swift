@@ -29,7 +29,8 @@ extension Miner {
                 publish(.invalidTarget(info))
                 return .stopped
             }
-            jobStarted(height: info.height)
+            guard !control.isStopRequested else { return .stopped }
+            jobStarted(id: id, height: info.height)
             publish(.jobStarted(info))
 
             switch await proofOfWork(scanner, info: info, control: control) {
@@ -63,6 +64,7 @@ extension Miner {
         let space = hooks.nonceSpace
         let observer = hooks.onScanChunk
         let lowPriority = config.lowPriorityThreads
+        control.beginRound()
         return await withTaskCancellationHandler {
             await withTaskGroup(of: WorkerOutcome.self) { group in
                 var assigned = 0
@@ -83,7 +85,7 @@ extension Miner {
                     switch outcome {
                     case let .found(nonce) where found == nil:
                         found = nonce
-                        control.requestStop()
+                        control.endRound()
                     case .found, .stopped:
                         break
                     case .exhausted:

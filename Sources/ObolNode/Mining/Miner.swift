@@ -21,6 +21,8 @@ public final class Miner: Sendable {
     private struct State {
         var stats = MinerStats()
         var meter = HashRateMeter()
+        /// The newest job that reported its start (a replaced job may report late).
+        var newestJobID = 0
     }
 
     /// What the run loop reacts to.
@@ -177,9 +179,11 @@ public final class Miner: Sendable {
         events.publish(event)
     }
 
-    func jobStarted(height: UInt64) {
+    func jobStarted(id: Int, height: UInt64) {
         state.withLock {
             $0.stats.jobsStarted += 1
+            guard id >= $0.newestJobID else { return }
+            $0.newestJobID = id
             $0.stats.currentJobHeight = height
         }
     }

@@ -59,7 +59,7 @@ enum MiningWorker {
         let scanner = assignment.scanner
         var next = assignment.slice.lowerBound
         let last = assignment.slice.upperBound
-        while !control.isStopRequested {
+        while !control.shouldStopScanning {
             let remaining = last - next  // nonces left after `next`
             let count = remaining >= chunkSize ? chunkSize : remaining + 1
             observer?(ScanChunk(jobID: assignment.jobID, extraNonce: assignment.extraNonce,
