@@ -1,4 +1,10 @@
+import ArgumentParser
+
 @main
-struct ObolCommand {
-    static func main() async throws {}
+struct ObolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "obol",
+        abstract: "Obol: a peer-to-peer proof-of-work cryptocurrency node.",
+        subcommands: [NodeCommand.self, WalletCommand.self, TuneCommand.self]
+    )
 }

@@ -1,0 +1,73 @@
+import Logging
+import ObolAPI
+import ObolCore
+import ObolNode
+
+/// Serves the HTTP API from a running `Node`.
+public struct NodeAPIBackend: NodeBackend {
+    public let node: Node
+
+    public init(node: Node) { self.node = node }
+
+    public var params: ChainParams { node.configuration.params }
+
+    public func status() async -> NodeStatus {
+        NodeStatus(tip: await node.chain.tip, peers: 0, mempoolSize: await node.mempool.count,
+                   hashRate: node.hashRate)
+    }
+
+    public func blocks(from height: UInt64, limit: Int) async -> [Block] {
+        var out = [Block]()
+        var h = height
+        while out.count < limit, let block = await node.chain.block(atHeight: h) {
+            out.append(block)
+            h += 1
+        }
+        return out
+    }
+
+    public func block(_ id: BlockID) async -> BlockRecord? {
+        let chain = node.chain
+        switch id {
+        case let .hash(hash):
+            guard let block = await chain.block(hash) else { return nil }
+            return BlockRecord(block: block, onMainChain: await chain.isOnMainChain(hash))
+        case let .height(height):
+            guard let block = await chain.block(atHeight: height) else { return nil }
+            return BlockRecord(block: block, onMainChain: true)
+        }
+    }
+
+    public func transaction(_ txid: Hash256) async -> TransactionRecord? {
+        if let (tx, location) = await node.chain.transaction(txid) {
+            return .confirmed(ConfirmedTransaction(transaction: tx, location: location))
+        }
+        return await node.mempool.transfer(txid).map(TransactionRecord.pending)
+    }
+
+    public func account(_ address: Address, recentLimit: Int) async -> AccountRecord {
+        let account = await node.chain.account(address)
+        let pendingNonce = await node.mempool.pendingNonce(for: address)
+        let recent = await node.chain.history(of: address, limit: recentLimit)
+            .map { ConfirmedTransaction(transaction: $0.0, location: $0.1) }
+        return AccountRecord(account: account, pendingNonce: pendingNonce, recent: recent)
+    }
+
+    public func mempool() async -> [Transfer] { await node.mempool.all() }
+
+    public func submit(_ transfer: Transfer) async -> SubmitOutcome {
+        switch await node.submit(transfer) {
+        case .success: return .accepted
+        case let .failure(.invalid(error)): return .rejected(TransferRejection(error))
+        case let .failure(rejection): return .rejected(TransferRejection(code: rejection.code, message: rejection.description))
+        }
+    }
+}
+
+extension APIServer {
+    /// The HTTP API of `node`.
+    public init(node: Node, host: String = "127.0.0.1", port: Int = 8080, logger: Logger = Logger(label: "obol.api"),
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.init(backend: NodeAPIBackend(node: node), host: host, port: port, logger: logger, onListening: onListening)
+    }
+}

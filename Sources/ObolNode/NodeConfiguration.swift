@@ -1,0 +1,28 @@
+import Logging
+import ObolCore
+
+/// Everything a node is started with.
+public struct NodeConfiguration: Sendable {
+    public var params: ChainParams
+    /// Where the embedded SQLite store lives; nil keeps the chain in memory.
+    public var dataDirectory: String?
+    /// Mines when set.
+    public var mining: MinerConfig?
+    public var mempool: MempoolConfig
+    public var chain: ChainOptions
+    /// Threads that verify a block's signatures in parallel.
+    public var verificationThreads: Int
+    public var logger: Logger
+
+    public init(params: ChainParams = .devnet, dataDirectory: String? = nil, mining: MinerConfig? = nil,
+                mempool: MempoolConfig = .init(), chain: ChainOptions = .init(),
+                verificationThreads: Int = ProcessInfoCores.active, logger: Logger = Logger(label: "obol")) {
+        self.params = params
+        self.dataDirectory = dataDirectory
+        self.mining = mining
+        self.mempool = mempool
+        self.chain = chain
+        self.verificationThreads = verificationThreads
+        self.logger = logger
+    }
+}

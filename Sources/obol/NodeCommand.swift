@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Obol
+import ObolWallet
+import ServiceLifecycle
+
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node: the chain, the mempool, the HTTP API and, with --mine, a miner."
+    )
+
+    @Option(help: "Network: devnet, test, or the path of a JSON chain spec.")
+    var network: String = "devnet"
+
+    @Option(name: .customLong("data-dir"), help: "Where the chain is stored (default: ~/.obol/<network>). Use ':memory:' to keep it in memory.")
+    var dataDir: String?
+
+    @Option(name: .customLong("http-port"), help: "Port of the HTTP API (0 disables it).")
+    var httpPort: Int = 8080
+
+    @Option(name: .customLong("http-host"), help: "Address the HTTP API binds to.")
+    var httpHost: String = "127.0.0.1"
+
+    @Flag(help: "Mine blocks.")
+    var mine = false
+
+    @Option(name: .customLong("miner-address"), help: "Where mined coins go (default: the address of PRIVATE_KEY, else a key kept in the data directory).")
+    var minerAddress: String?
+
+    @Option(help: "Mining threads (default: every core).")
+    var threads: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be between 0 and 65535") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let minerAddress, Address(minerAddress) == nil {
+            throw ValidationError("--miner-address '\(minerAddress)' is not a valid obol address (checksum or prefix wrong)")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "obol")
+        let params = try loadParams()
+        let directory = try dataDirectory(for: params)
+
+        var configuration = NodeConfiguration(params: params, dataDirectory: directory, logger: logger)
+        if mine {
+            let address = try resolveMinerAddress(directory: directory)
+            configuration.mining = MinerConfig(address: address,
+                                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            logger.info("mining", metadata: ["address": "\(address)", "threads": "\(configuration.mining!.threads)"])
+        }
+        let node: Node
+        do {
+            node = try Node(configuration: configuration)
+        } catch {
+            throw CommandFailure("cannot open the node: \(error)")
+        }
+        var services: [any Service] = [node]
+        if httpPort != 0 {
+            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger))
+            logger.info("HTTP API on http://\(httpHost):\(httpPort)")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    private func loadParams() throws -> ChainParams {
+        if let preset = ChainParams.preset(named: network) { return preset }
+        guard FileManager.default.fileExists(atPath: network) else {
+            throw ValidationError("--network '\(network)' is neither devnet, test nor a chain spec file")
+        }
+        do {
+            return try ChainParams.load(json: Data(contentsOf: URL(fileURLWithPath: network)))
+        } catch {
+            throw ValidationError("chain spec '\(network)' is not valid: \(error)")
+        }
+    }
+
+    private func dataDirectory(for params: ChainParams) throws -> String? {
+        if dataDir == ":memory:" { return nil }
+        if let dataDir { return dataDir }
+        return Keystore.expandTilde("~/.obol/\(params.name)")
+    }
+
+    private func resolveMinerAddress(directory: String?) throws -> Address {
+        if let minerAddress, let address = Address(minerAddress) { return address }
+        if let hex = ProcessInfo.processInfo.environment["PRIVATE_KEY"] {
+            guard let key = try? PrivateKey(hex: hex) else {
+                throw ValidationError("PRIVATE_KEY is not a 64-digit hex secp256k1 private key")
+            }
+            return key.publicKey.address
+        }
+        guard let directory else { return PrivateKey.generate().publicKey.address }
+        let path = "\(directory)/miner-key.json"
+        do {
+            if FileManager.default.fileExists(atPath: path) { return try Keystore.load(from: path).file.address }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try Keystore.create(at: path, key: PrivateKey.generate()).address
+        } catch {
+            throw ValidationError("cannot use the miner key file \(path): \(error)")
+        }
+    }
+}
