@@ -33,6 +33,13 @@ public final class SignatureCache: Sendable {
 
         func contains(_ key: Key) -> Bool { young.contains(key) || old.contains(key) }
 
+        /// Room for `count` more entries in the young generation, so a
+        /// block's worth of inserts does not grow the set step by step.
+        mutating func reserve(_ count: Int, generationSize: Int) {
+            let wanted = min(young.count + count, generationSize)
+            if young.capacity < wanted { young.reserveCapacity(wanted) }
+        }
+
         mutating func insert(_ key: Key, generationSize: Int) {
             guard !contains(key) else { return }
             if young.count >= generationSize {
@@ -58,8 +65,9 @@ public final class SignatureCache: Sendable {
     }
 
     /// Inserts every transfer of `transfers` under one lock.
-    public func insert(contentsOf transfers: some Sequence<Transfer>) {
+    public func insert(contentsOf transfers: some Collection<Transfer>) {
         entries.withLock { cache in
+            cache.reserve(transfers.count, generationSize: generationSize)
             for transfer in transfers { cache.insert(Key(transfer), generationSize: generationSize) }
         }
     }
@@ -119,15 +127,12 @@ public struct ParallelSignatureVerifier: BlockSignatureVerifier {
                 guard t.hasValidSignature else { throw .invalidSignature(t.id) }
             }
         } else {
-            // Batches small enough to balance the cores, large enough that the
-            // shared counter is touched rarely (a verification is ~40 µs).
-            let batch = max(1, min(16, pending.count / (workers * 8)))
             let progress = Progress()
             await withTaskGroup(of: Void.self) { group in
                 for _ in 1..<workers {
-                    group.addTask { Self.work(pending, batch: batch, progress) }
+                    group.addTask { Self.work(pending, workers: workers, progress) }
                 }
-                Self.work(pending, batch: batch, progress)
+                Self.work(pending, workers: workers, progress)
                 await group.waitForAll()
             }
             let invalid = progress.firstInvalid.load(ordering: .acquiring)
@@ -136,12 +141,24 @@ public struct ParallelSignatureVerifier: BlockSignatureVerifier {
         cache.insert(contentsOf: pending)
     }
 
-    private static func work(_ pending: [Transfer], batch: Int, _ progress: Progress) {
+    /// Takes batches until none are left. A batch is an eighth of each
+    /// worker's share of what is left, at most 16 signatures (the counter is
+    /// touched rarely: one verification is ~40 µs) and at least 1 (the last
+    /// batches are small, so the workers finish together).
+    private static func work(_ pending: [Transfer], workers: Int, _ progress: Progress) {
         let count = pending.count
         while progress.firstInvalid.load(ordering: .relaxed) == .max {
-            let start = progress.next.wrappingAdd(batch, ordering: .relaxed).oldValue
-            guard start < count else { return }
-            for i in start..<min(start + batch, count) where !pending[i].hasValidSignature {
+            var start = progress.next.load(ordering: .relaxed)
+            var end: Int
+            repeat {
+                guard start < count else { return }
+                end = start + max(1, min(16, (count - start) / (workers * 8)))
+                let (exchanged, current) = progress.next.compareExchange(expected: start, desired: end,
+                                                                         ordering: .relaxed)
+                if exchanged { break }
+                start = current
+            } while true
+            for i in start..<end where !pending[i].hasValidSignature {
                 progress.firstInvalid.min(i, ordering: .acquiringAndReleasing)
                 return
             }
