@@ -64,6 +64,7 @@ public final class Node: Service, Sendable {
 
     /// Runs until cancelled or until graceful shutdown.
     public func run() async throws {
+        await chain.resumeBestChain()
         let tip = await chain.tip
         logger.info("node started", metadata: [
             "network": "\(configuration.params.name)", "height": "\(tip.height)", "tip": "\(tip.hash)",
@@ -98,6 +99,15 @@ public final class Node: Service, Sendable {
                     }
                     group.addTask { await miner.run(tips: tips, mempoolChanges: changes) }
                 }
+                group.addTask {
+                    // Writes the tail of a burst of blocks that filled no batch.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        do { try await self.chain.flushIfDue() } catch {
+                            self.logger.error("could not write the chain: \(error)")
+                        }
+                    }
+                }
                 // Shutdown (or cancellation of run()) ends every loop above.
                 try? await gracefulShutdown()
                 group.cancelAll()
@@ -105,6 +115,8 @@ public final class Node: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("node shutting down")
         }
+        // The chain stops last: everything it queued reaches the store.
+        do { try await chain.flush() } catch { logger.error("could not write the chain: \(error)") }
         logger.info("node stopped")
     }
 

@@ -7,10 +7,18 @@ public struct ChainOptions: Sendable {
     public var pruneDepth: UInt64
     /// Blocks with unknown parents kept at most.
     public var orphanCapacity: Int
+    /// Tip moves are written to the store together once this many blocks
+    /// are waiting, or once `commitDelay` has passed since the last write
+    /// (see `ChainActor.flush()`). 1 writes every block at once.
+    public var commitBatch: Int
+    public var commitDelay: Duration
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 256) {
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 256, commitBatch: Int = 64,
+                commitDelay: Duration = .milliseconds(250)) {
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
+        self.commitBatch = max(1, commitBatch)
+        self.commitDelay = commitDelay
     }
 }
 
@@ -228,6 +236,13 @@ public actor ChainActor: AccountProvider {
     /// succeeded as one store transaction, then publish the events.
     private func step(to target: Hash256, arriving: Block) {
         guard let path = tree.path(to: target) else { return }
+        if !path.disconnect.isEmpty {
+            // Disconnecting reads undo data: everything queued must be in the store first.
+            do { try flush() } catch {
+                logger.error("could not write the chain before a reorg: \(error)")
+                return
+            }
+        }
         var working = state
         var changed: [Address: Account?] = [:]
         var disconnected: [(Block, UInt64)] = []
@@ -267,7 +282,7 @@ public actor ChainActor: AccountProvider {
         let update = TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
                                accounts: changed, tip: workingTree.tip.hash)
         do {
-            try store.commit(update)
+            try record(update)
         } catch {
             logger.error("could not commit the new tip: \(error)")
             return
@@ -278,6 +293,60 @@ public actor ChainActor: AccountProvider {
         for (block, height) in disconnected { events.publish(.blockDisconnected(block, height: height)) }
         for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
         events.publish(.tipChanged(tip))
+    }
+
+    // MARK: Writing behind
+
+    private var unwritten: TipUpdate?
+    private var lastWrite = ContinuousClock.now
+
+    /// Queues a tip move for the store. Moves that only connect blocks are
+    /// merged and written together (one transaction) when the batch is full
+    /// or old enough; a move that disconnects writes everything first. Every
+    /// block body is already stored by `saveBlock`, and a restart reconnects
+    /// any stored block that has more work than the stored tip
+    /// (`resumeBestChain`), so a crash loses no block.
+    private func record(_ update: TipUpdate) throws {
+        if !update.disconnected.isEmpty {
+            try flush()
+            try store.commit(update)
+            lastWrite = .now
+            return
+        }
+        if var pending = unwritten {
+            pending.connected.append(contentsOf: update.connected)
+            pending.accounts.merge(update.accounts) { _, new in new }
+            pending.tip = update.tip
+            unwritten = pending
+        } else {
+            unwritten = update
+        }
+        if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
+            try flush()
+        }
+    }
+
+    /// Writes every queued tip move to the store now.
+    public func flush() throws {
+        lastWrite = .now
+        guard let pending = unwritten else { return }
+        try store.commit(pending)
+        unwritten = nil
+    }
+
+    /// Writes queued tip moves that have waited `commitDelay`.
+    public func flushIfDue() throws {
+        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { try flush() }
+    }
+
+    /// After a restart: moves to the stored valid branch with the most work,
+    /// if the stored tip is behind it (blocks saved but not yet written as the
+    /// tip when the process stopped).
+    public func resumeBestChain() {
+        let best = tree.bestValidCandidate()
+        guard best != tree.tip.hash, let block = try? store.block(best) else { return }
+        logger.info("reconnecting stored blocks", metadata: ["from": "\(tree.tip.height)", "to": "\(block.height)"])
+        reorganize(toward: best, arriving: block)
     }
 
     private func pruneSideBranches() {
