@@ -25,7 +25,6 @@ public final class Node: Service, Sendable {
     private let logger: Logger
     // Subscribed in init, so nothing published before `run()` is missed.
     private let mempoolFeed: AsyncStream<ChainEvent>
-    private let minerTipFeed: AsyncStream<ChainEvent>
     private let mempoolChangeFeed: AsyncStream<MempoolEvent>
     private let logFeed: AsyncStream<ChainEvent>
 
@@ -57,7 +56,6 @@ public final class Node: Service, Sendable {
             miner = nil
         }
         mempoolFeed = chain.events.subscribe(bufferingPolicy: .unbounded)
-        minerTipFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(1))
         mempoolChangeFeed = mempool.subscribe()
         logFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(64))
     }
@@ -74,7 +72,14 @@ public final class Node: Service, Sendable {
         let (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.mempool.run(events: self.mempoolFeed) }
+                // The miner hears of a tip once the mempool has handled it, so the
+                // next template never carries transfers the tip just confirmed.
+                group.addTask {
+                    await self.mempool.run(events: self.mempoolFeed) { event in
+                        if case let .tipChanged(t) = event { tipSink.yield(t.hash) }
+                    }
+                    tipSink.finish()
+                }
                 // Admitted transfers were verified: blocks carrying them skip re-verification.
                 group.addTask {
                     for await event in self.mempoolChangeFeed {
@@ -91,12 +96,6 @@ public final class Node: Service, Sendable {
                     }
                 }
                 if let miner = self.miner {
-                    group.addTask {
-                        for await event in self.minerTipFeed {
-                            if case let .tipChanged(t) = event { tipSink.yield(t.hash) }
-                        }
-                        tipSink.finish()
-                    }
                     group.addTask { await miner.run(tips: tips, mempoolChanges: changes) }
                 }
                 group.addTask {

@@ -38,6 +38,7 @@ struct NodeTests {
 
     @Test(.timeLimit(.minutes(1))) func confirmsASubmittedTransfer() async throws {
         let node = try miningNode()
+        let minerEvents = try #require(node.miner).subscribe()
         let bob = PrivateKey.generate().publicKey.address
         let transfer = Transfer.signed(by: ChainParams.devnetAllocationKey, networkID: ChainParams.test.networkID,
                                        to: bob, amount: 5 * ChainParams.coin, fee: 2_000, nonce: 0)
@@ -56,6 +57,14 @@ struct NodeTests {
         #expect(await node.mempool.transfer(transfer.id) == nil)
         let (_, location) = try #require(await node.chain.transaction(transfer.id))
         #expect(location.height == confirmedAt)
+        // The miner hears of each tip after the mempool has handled it, so it never
+        // builds a block around a transfer that the tip already confirmed.
+        var refused = [SubmitResult]()
+        for await case let .blockFound(block, result) in minerEvents {
+            if case .invalid = result { refused.append(result) }
+            if block.transfers.contains(where: { $0.id == transfer.id }) { break }
+        }
+        #expect(refused.isEmpty)
     }
 
     @Test func refusesATransferForAnotherNetwork() async throws {

@@ -38,6 +38,8 @@ public actor ChainActor: AccountProvider {
     private var orphans: OrphanPool
     /// Recently refused block hashes (bounded), answered without re-validation.
     private var recentlyInvalid: Set<Hash256> = []
+    /// Blocks being validated right now (across the signature await).
+    private var inFlight: Set<Hash256> = []
 
     /// Opens the chain from `store`, writing genesis first if the store is new.
     /// Loading re-verifies nothing and is linear in the chain's length.
@@ -151,14 +153,23 @@ public actor ChainActor: AccountProvider {
     }
 
     private func accept(_ block: Block, hash: Hash256) async -> SubmitResult {
-        if let known = tree.entry(hash) { return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate }
+        if let known = tree.entry(hash) {
+            if known.status == .valid && !known.hasBody { return await restoreBody(block, of: known) }
+            return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate
+        }
         if recentlyInvalid.contains(hash) { return .invalid(.knownInvalid) }
-        if orphans.contains(hash) { return .duplicate }
+        if orphans.contains(hash) || inFlight.contains(hash) { return .duplicate }
 
         let parentHash = block.header.previousHash
         guard let parent = tree.entry(parentHash) else {
-            // Proof of work is checked before an orphan takes room.
-            do { try HeaderValidator.checkProofOfWork(block.header) } catch { return reject(hash, error) }
+            // An orphan must carry real work and a well-formed body before it takes room.
+            do throws(ValidationError) {
+                try HeaderValidator.checkProofOfWork(block.header)
+                if let target = block.header.bits.target, target > params.maxTarget { throw .proofOfWorkTooWeak }
+                try BlockValidator.checkSanity(block, params: params)
+            } catch {
+                return reject(hash, error)
+            }
             orphans.add(block, hash: hash)
             return .orphan
         }
@@ -167,6 +178,8 @@ public actor ChainActor: AccountProvider {
             return .invalid(.invalidAncestor(parentHash))
         }
 
+        inFlight.insert(hash)
+        defer { inFlight.remove(hash) }
         do {
             let context = tree.context(forChildOf: parentHash, now: clock.now(), params: params)!
             try HeaderValidator.check(block.header, context, params: params)
@@ -184,7 +197,10 @@ public actor ChainActor: AccountProvider {
                                     status: .valid)
         do { try store.saveBlock(block, entry: entry) } catch { return .invalid(.storage("\(error)")) }
         tree.insert(entry)
+        return moveTipIfHeavier(hash, block)
+    }
 
+    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block) -> SubmitResult {
         if tree.hasMoreWork(hash) {
             reorganize(toward: hash, arriving: block)
             if let e = tree.entry(hash), e.status == .invalid { return .invalid(.rule(lastConnectError ?? .merkleRootMismatch)) }
@@ -195,12 +211,35 @@ public actor ChainActor: AccountProvider {
         return .sideBranch(height: block.height)
     }
 
+    /// A side-branch block whose body was pruned arrives again: check the body
+    /// against its (already valid) header, store it, and reconsider the branch.
+    private func restoreBody(_ block: Block, of entry: BlockIndexEntry) async -> SubmitResult {
+        do {
+            try BlockValidator.checkSanity(block, params: params)
+            try await verifier.verifySignatures(of: block)
+        } catch {
+            return .invalid(.rule(error))
+        }
+        guard let current = tree.entry(entry.hash), !current.hasBody else { return .duplicate }
+        var restored = current
+        restored.hasBody = true
+        do { try store.saveBlock(block, entry: restored) } catch { return .invalid(.storage("\(error)")) }
+        tree.restoreBody(entry.hash)
+        lastDisconnectCount = 0
+        let best = tree.bestValidCandidate()
+        if best != tree.tip.hash, let bestBlock = try? store.block(best) { reorganize(toward: best, arriving: bestBlock) }
+        return tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: lastDisconnectCount)
+                                              : .sideBranch(height: block.height)
+    }
+
     private func reject(_ hash: Hash256, _ error: ValidationError) -> SubmitResult {
-        // A body that does not match its header says nothing about the header's
-        // block; a timestamp from the future may become valid later.
+        // Only what the header proves is remembered by hash, and only past the
+        // expected-target check (a cheap easy-target header cannot flush the set).
+        // Body errors are not: transfer ids leave signatures out, so a tampered
+        // copy of a good block has the good block's hash.
         switch error {
-        case .merkleRootMismatch, .timestampTooFarInFuture: break
-        default: remember(invalid: hash)
+        case .unexpectedHeight, .timestampNotAfterMedianTimePast: remember(invalid: hash)
+        default: break
         }
         logger.info("rejected block", metadata: ["hash": "\(hash)", "reason": "\(error)"])
         return .invalid(.rule(error))
@@ -227,7 +266,11 @@ public actor ChainActor: AccountProvider {
         while candidate != tree.tip.hash, attempts < 64 {
             attempts += 1
             step(to: candidate, arriving: arriving)
-            candidate = tree.bestValidCandidate()
+            // The usual case, the target connected, needs no search of the tree.
+            if tree.tip.hash == target { break }
+            let next = tree.bestValidCandidate()
+            if next == candidate { break }  // no progress (e.g. the store keeps failing)
+            candidate = next
         }
         pruneSideBranches()
     }
@@ -313,6 +356,7 @@ public actor ChainActor: AccountProvider {
             lastWrite = .now
             return
         }
+        let previous = unwritten
         if var pending = unwritten {
             pending.connected.append(contentsOf: update.connected)
             pending.accounts.merge(update.accounts) { _, new in new }
@@ -322,7 +366,11 @@ public actor ChainActor: AccountProvider {
             unwritten = update
         }
         if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
-            try flush()
+            do { try flush() } catch {
+                // The caller does not apply this move, so it must not stay queued either.
+                unwritten = previous
+                throw error
+            }
         }
     }
 
