@@ -18,10 +18,12 @@ public struct BlockUndo: Sendable, Hashable, BinaryCodable {
 
     public init(previous: [Address: Account?]) { self.previous = previous }
 
+    public var encodingCapacity: Int { 4 + previous.count * (Address.size + 17) }
+
     public func encode(to w: inout ByteWriter) {
         w.write(UInt32(previous.count))
         for (address, account) in previous.sorted(by: { $0.key < $1.key }) {
-            w.write(raw: address.bytes)
+            w.write(address)
             if let account {
                 w.write(UInt8(1)); w.write(account.balance); w.write(account.nonce)
             } else {
@@ -35,7 +37,7 @@ public struct BlockUndo: Sendable, Hashable, BinaryCodable {
                                     minimumElementSize: Address.size + 1)
         var previous = [Address: Account?](minimumCapacity: count)
         for _ in 0..<count {
-            guard let address = Address(bytes: try r.readBytes(Address.size)) else { throw .invalidValue(field: "undo.address") }
+            let address = try r.readAddress()
             switch try r.read(UInt8.self) {
             case 0: previous[address] = .some(nil)
             case 1: previous[address] = Account(balance: try r.read(UInt64.self), nonce: try r.read(UInt64.self))

@@ -26,8 +26,10 @@ public struct BlockHeader: Sendable, Hashable, BinaryCodable {
         self.nonce = nonce
     }
 
-    /// SHA256d of the encoded header.
-    public var hash: Hash256 { SHA256d.hash(encoded) }
+    /// SHA256d of the encoded header (encoded on the stack: no allocation).
+    public var hash: Hash256 {
+        hashEncoding(capacity: Self.size, double: true) { write(to: &$0) }
+    }
 
     /// True when the hash is at or below the target its bits encode.
     public var meetsOwnTarget: Bool {
@@ -35,14 +37,19 @@ public struct BlockHeader: Sendable, Hashable, BinaryCodable {
         return hash.numericValue <= target
     }
 
-    public func encode(to w: inout ByteWriter) {
-        w.write(version)
-        w.write(height)
-        w.write(previousHash)
-        w.write(merkleRoot)
-        w.write(timestamp)
-        w.write(bits.bits)
-        w.write(nonce)
+    public func encode(to w: inout ByteWriter) { write(to: &w) }
+
+    public var encodingCapacity: Int { Self.size }
+
+    @inline(__always)
+    private func write<Sink: ByteSink>(to w: inout Sink) {
+        w.append(version)
+        w.append(height)
+        w.append(previousHash)
+        w.append(merkleRoot)
+        w.append(timestamp)
+        w.append(bits.bits)
+        w.append(nonce)
     }
 
     public init(from r: inout ByteReader) throws(DecodeError) {
@@ -76,6 +83,8 @@ public struct Block: Sendable, Hashable, BinaryCodable {
 
     /// Encoded size in bytes.
     public var size: Int { BlockHeader.size + 4 + transactions.reduce(0) { $0 + $1.size } }
+
+    public var encodingCapacity: Int { size }
 
     public func encode(to w: inout ByteWriter) {
         header.encode(to: &w)

@@ -33,7 +33,7 @@ public enum BlockValidator {
                 try TransferRules.checkSanity(transfer, params: params)
             }
         }
-        guard MerkleTree.root(of: ids) == block.header.merkleRoot else { throw .merkleRootMismatch }
+        guard MerkleTree.root(reducing: &ids) == block.header.merkleRoot else { throw .merkleRootMismatch }
     }
 
     /// Verifies every transfer's signature, one after another.

@@ -19,14 +19,25 @@ public struct Coinbase: Sendable, Hashable, BinaryCodable {
         self.data = data
     }
 
-    public var id: Hash256 { SHA256d.hash(encoded) }
+    public var id: Hash256 {
+        hashEncoding(capacity: size, double: true) { sink in
+            sink.append(Self.typeTag)
+            sink.append(networkID)
+            sink.append(height)
+            sink.append(recipient)
+            sink.append(amount)
+            sink.appendShortBytes(data)
+        }
+    }
+
+    public var encodingCapacity: Int { size }
     public var size: Int { Self.baseSize + data.count }
 
     public func encode(to w: inout ByteWriter) {
         w.write(Self.typeTag)
         w.write(networkID)
         w.write(height)
-        w.write(raw: recipient.bytes)
+        w.write(recipient)
         w.write(amount)
         w.writeShortBytes(data)
     }
@@ -36,8 +47,7 @@ public struct Coinbase: Sendable, Hashable, BinaryCodable {
         guard type == Self.typeTag else { throw .unknownType(field: "coinbase", value: type) }
         networkID = try reader.read(UInt32.self)
         height = try reader.read(UInt64.self)
-        guard let recipient = Address(bytes: try reader.readBytes(Address.size)) else { throw .invalidValue(field: "recipient") }
-        self.recipient = recipient
+        recipient = try reader.readAddress()
         amount = try reader.read(UInt64.self)
         data = try reader.readShortBytes(field: "coinbase.data", limit: Limits.maxCoinbaseData)
     }
@@ -69,6 +79,8 @@ public enum Transaction: Sendable, Hashable, BinaryCodable {
     public var coinbase: Coinbase? {
         if case let .coinbase(c) = self { c } else { nil }
     }
+
+    public var encodingCapacity: Int { size }
 
     public func encode(to writer: inout ByteWriter) {
         switch self {

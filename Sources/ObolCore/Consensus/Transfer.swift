@@ -34,9 +34,10 @@ public struct Transfer: Sendable, Hashable {
         self.nonce = nonce
         self.data = data
         self.signature = signature
-        var writer = ByteWriter(capacity: Self.baseSize + data.count)
-        Self.writeUnsigned(&writer, networkID, sender, recipient, amount, fee, nonce, data)
-        id = SHA256d.hash(writer.bytes)
+        // The unsigned encoding is hashed from a stack buffer (at most 412 bytes).
+        id = hashEncoding(capacity: Self.baseSize - Signature.size + data.count, double: true) { sink in
+            Self.writeUnsigned(&sink, networkID, sender, recipient, amount, fee, nonce, data)
+        }
         senderAddress = sender.address
     }
 
@@ -56,10 +57,13 @@ public struct Transfer: Sendable, Hashable {
 
     /// What the sender signs: SHA-256 of a domain tag and the id.
     public var signatureDigest: Hash256 {
-        var writer = ByteWriter(capacity: Self.signatureDomain.count + 32)
-        writer.write(raw: Self.signatureDomain)
-        writer.write(id)
-        return SHA256.hash(writer.bytes)
+        let id = id
+        return Self.signatureDomain.withUnsafeBytes { domain in
+            hashEncoding(capacity: domain.count + 32, double: false) { sink in
+                sink.append(raw: domain)
+                sink.append(id)
+            }
+        }
     }
 
     public var hasValidSignature: Bool { sender.isValidSignature(signature, for: signatureDigest) }
@@ -73,25 +77,28 @@ public struct Transfer: Sendable, Hashable {
         return overflow ? nil : sum
     }
 
-    private static func writeUnsigned(_ w: inout ByteWriter, _ networkID: UInt32, _ sender: PublicKey,
-                                      _ recipient: Address, _ amount: UInt64, _ fee: UInt64, _ nonce: UInt64,
-                                      _ data: [UInt8]) {
-        w.write(typeTag)
-        w.write(networkID)
-        w.write(raw: sender.bytes)
-        w.write(raw: recipient.bytes)
-        w.write(amount)
-        w.write(fee)
-        w.write(nonce)
-        w.writeShortBytes(data)
+    @inline(__always)
+    private static func writeUnsigned<Sink: ByteSink>(_ w: inout Sink, _ networkID: UInt32, _ sender: PublicKey,
+                                                      _ recipient: Address, _ amount: UInt64, _ fee: UInt64,
+                                                      _ nonce: UInt64, _ data: [UInt8]) {
+        w.append(typeTag)
+        w.append(networkID)
+        w.append(sender)
+        w.append(recipient)
+        w.append(amount)
+        w.append(fee)
+        w.append(nonce)
+        w.appendShortBytes(data)
     }
 }
 
 extension Transfer: BinaryCodable {
     public func encode(to writer: inout ByteWriter) {
         Self.writeUnsigned(&writer, networkID, sender, recipient, amount, fee, nonce, data)
-        writer.write(raw: signature.bytes)
+        writer.write(signature)
     }
+
+    public var encodingCapacity: Int { size }
 
     /// Decodes a transfer whose type byte has already been checked by the caller
     /// or is next in the reader.
@@ -99,13 +106,13 @@ extension Transfer: BinaryCodable {
         let type = try reader.read(UInt8.self)
         guard type == Self.typeTag else { throw .unknownType(field: "transfer", value: type) }
         let networkID = try reader.read(UInt32.self)
-        let sender = PublicKey(uncheckedBytes: try reader.readBytes(33))
-        guard let recipient = Address(bytes: try reader.readBytes(Address.size)) else { throw .invalidValue(field: "recipient") }
+        let sender = try reader.readPublicKey()
+        let recipient = try reader.readAddress()
         let amount = try reader.read(UInt64.self)
         let fee = try reader.read(UInt64.self)
         let nonce = try reader.read(UInt64.self)
         let data = try reader.readShortBytes(field: "transfer.data", limit: Limits.maxTransferData)
-        let signature = Signature(uncheckedBytes: try reader.readBytes(64))
+        let signature = try reader.readSignature()
         self.init(networkID: networkID, sender: sender, recipient: recipient, amount: amount, fee: fee,
                   nonce: nonce, data: data, signature: signature)
     }

@@ -38,10 +38,12 @@ public struct PrivateKey: Sendable, Hashable {
         guard secp256k1_ec_pubkey_create(ctx, &pub, bytes) == 1 else {
             preconditionFailure("a verified private key always has a public key")
         }
-        var out = [UInt8](repeating: 0, count: 33)
-        var len = 33
-        _ = secp256k1_ec_pubkey_serialize(ctx, &out, &len, &pub, UInt32(SECP256K1_EC_COMPRESSED))
-        return PublicKey(uncheckedBytes: out)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PublicKey.size) { out in
+            var len = PublicKey.size
+            _ = secp256k1_ec_pubkey_serialize(ctx, out.baseAddress!, &len, &pub,
+                                              UInt32(SECP256K1_EC_COMPRESSED))
+            return PublicKey(uncheckedRaw: UnsafeRawBufferPointer(out))
+        }
     }
 
     /// An ECDSA signature over a 32-byte digest, with the RFC 6979
@@ -53,8 +55,9 @@ public struct PrivateKey: Sendable, Hashable {
             secp256k1_ecdsa_sign(ctx, &sig, d.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes, nil, nil)
         }
         precondition(ok == 1, "signing with a verified key cannot fail")
-        var out = [UInt8](repeating: 0, count: 64)
-        _ = secp256k1_ecdsa_signature_serialize_compact(ctx, &out, &sig)
-        return Signature(uncheckedBytes: out)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Signature.size) { out in
+            _ = secp256k1_ecdsa_signature_serialize_compact(ctx, out.baseAddress!, &sig)
+            return Signature(unsafeBytes: UnsafeRawBufferPointer(out))
+        }
     }
 }

@@ -55,6 +55,30 @@ public struct ByteReader: Sendable {
         return value
     }
 
+    /// Reads `count` bytes through `body`, without copying them into an array.
+    @inline(__always)
+    mutating func read<R>(_ count: Int, _ body: (UnsafeRawBufferPointer) -> R) throws(DecodeError) -> R {
+        try need(count)
+        let start = offset
+        offset += count
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<start + count])) }
+    }
+
+    /// A 20-byte address.
+    public mutating func readAddress() throws(DecodeError) -> Address {
+        try read(Address.size) { Address(unsafeBytes: $0) }
+    }
+
+    /// A 33-byte public key, not checked to be on the curve (verification parses it).
+    public mutating func readPublicKey() throws(DecodeError) -> PublicKey {
+        try read(PublicKey.size) { PublicKey(uncheckedRaw: $0) }
+    }
+
+    /// A 64-byte compact signature.
+    public mutating func readSignature() throws(DecodeError) -> Signature {
+        try read(Signature.size) { Signature(unsafeBytes: $0) }
+    }
+
     /// Exactly `count` raw bytes.
     public mutating func readBytes(_ count: Int) throws(DecodeError) -> [UInt8] {
         try need(count)
