@@ -13,7 +13,7 @@ public struct ChainOptions: Sendable {
     public var commitBatch: Int
     public var commitDelay: Duration
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 256, commitBatch: Int = 64,
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 64,
                 commitDelay: Duration = .milliseconds(250)) {
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
