@@ -18,6 +18,7 @@ let package = Package(
             name: "ObolBenchmarks",
             dependencies: [
                 .product(name: "ObolCore", package: "Obol"),
+                .product(name: "ObolNode", package: "Obol"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "ObolBenchmarks",

@@ -37,6 +37,7 @@ let benchmarks: @Sendable () -> Void = {
     registerSignatureBenchmarks()
     registerBlockBenchmarks()
     registerEncodingBenchmarks()
+    registerLimitBenchmarks()
 }
 
 /// Exact items per second of thread CPU time, and the cost of a Swift path

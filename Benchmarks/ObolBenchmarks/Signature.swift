@@ -4,11 +4,15 @@ import ObolCore
 
 /// The block fixture's 1,000 (key, signature, digest) triples, parsed once
 /// into libsecp256k1's own structs, so the loop is secp256k1_ecdsa_verify alone.
-final class ParsedSignatures {
+final class ParsedSignatures: @unchecked Sendable { // safe: read-only after init (`cursor` is used by one thread); libsecp256k1 verifies with one context from many threads
+
     let context: OpaquePointer
     let keys: UnsafeMutableBufferPointer<secp256k1_pubkey>
     let signatures: UnsafeMutableBufferPointer<secp256k1_ecdsa_signature>
     let digests: UnsafeMutableBufferPointer<UInt8>  // 32 bytes each
+    /// The same keys and signatures as sent: 33 and 64 bytes each.
+    let serializedKeys: UnsafeMutableBufferPointer<UInt8>
+    let serializedSignatures: UnsafeMutableBufferPointer<UInt8>
     let cursor: Cursor<Int>
     /// The transfers the triples came from.
     let transfers: [Transfer]
@@ -21,7 +25,11 @@ final class ParsedSignatures {
         keys = .allocate(capacity: transfers.count)
         signatures = .allocate(capacity: transfers.count)
         digests = .allocate(capacity: 32 * transfers.count)
+        serializedKeys = .allocate(capacity: 33 * transfers.count)
+        serializedSignatures = .allocate(capacity: 64 * transfers.count)
         for (i, transfer) in transfers.enumerated() {
+            for (j, byte) in transfer.sender.bytes.enumerated() { serializedKeys[33 * i + j] = byte }
+            for (j, byte) in transfer.signature.bytes.enumerated() { serializedSignatures[64 * i + j] = byte }
             precondition(secp256k1_ec_pubkey_parse(context, keys.baseAddress! + i, transfer.sender.bytes, 33) == 1)
             precondition(secp256k1_ecdsa_signature_parse_compact(context, signatures.baseAddress! + i,
                                                                  transfer.signature.bytes) == 1)
@@ -39,7 +47,22 @@ final class ParsedSignatures {
                                keys.baseAddress! + i) == 1
     }
 
+    /// The C floor for a transfer whose key was never seen: parse the 33-byte
+    /// key (decompression: a field square root) and the 64-byte signature,
+    /// then secp256k1_ecdsa_verify.
+    @inline(__always)
+    func parseAndVerify(_ i: Int) -> Bool {
+        var key = secp256k1_pubkey()
+        var signature = secp256k1_ecdsa_signature()
+        guard secp256k1_ec_pubkey_parse(context, &key, serializedKeys.baseAddress! + 33 * i, 33) == 1,
+              secp256k1_ecdsa_signature_parse_compact(context, &signature, serializedSignatures.baseAddress! + 64 * i) == 1
+        else { return false }
+        return secp256k1_ecdsa_verify(context, &signature, digests.baseAddress! + 32 * i, &key) == 1
+    }
+
     deinit {
+        serializedKeys.deallocate()
+        serializedSignatures.deallocate()
         keys.deallocate()
         signatures.deallocate()
         digests.deallocate()

@@ -28,17 +28,29 @@ public actor MempoolActor {
 
     // MARK: Commands
 
-    /// Offers a transfer. Its signature is verified exactly once, concurrently
-    /// with reading the sender's account; then every other rule is checked
-    /// against the pool as it is after those awaits.
-    public func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
+    /// Offers a transfer. Its stateless rules and its signature are checked
+    /// first, on the caller's task and off the actor, so that submissions from
+    /// many tasks verify on many cores at once while the actor only does the
+    /// bookkeeping; then every other rule is checked against the pool as it is
+    /// after the account read.
+    public nonisolated func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
+        do {
+            try TransferRules.checkSanity(transfer, params: params)
+        } catch {
+            return .failure(.invalid(error))
+        }
+        guard transfer.hasValidSignature else { return .failure(.invalid(.invalidSignature(transfer.id))) }
+        return await admit(verified: transfer)
+    }
+
+    /// The actor's part of `submit`, for a transfer whose signature is valid.
+    private func admit(verified transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
         do {
             try pool.precheck(transfer)
         } catch {
             return .failure(error)
         }
         let sender = transfer.senderAddress
-        async let signatureValid = Self.verifySignature(of: transfer)
         // An account read while chain events were being handled may predate the
         // pool's state (it could re-admit a transfer the pool just saw confirmed):
         // read again until no chain event ran in between.
@@ -49,7 +61,6 @@ public actor MempoolActor {
             account = await accounts.account(sender)
             current = seen == chainEventsHandled
         }
-        guard await signatureValid else { return .failure(.invalid(.invalidSignature(transfer.id))) }
         // Other calls may have run during the awaits: `add` checks everything again
         // (duplicate included) except the signature.
         do {
@@ -164,11 +175,5 @@ public actor MempoolActor {
 
     private func publish(_ events: [MempoolEvent]) {
         for event in events { hub.publish(event) }
-    }
-
-    /// Runs on the global executor, so that signature checks of several
-    /// submissions can use several cores while the actor stays free.
-    private nonisolated static func verifySignature(of transfer: Transfer) async -> Bool {
-        transfer.hasValidSignature
     }
 }

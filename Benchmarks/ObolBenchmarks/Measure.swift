@@ -1,0 +1,127 @@
+import Benchmark
+import Foundation
+import Synchronization
+
+/// Clocks and threads for the side-by-side ("Limit.*") benchmarks.
+enum Now {
+    /// Monotonic wall-clock time in nanoseconds.
+    @inline(__always)
+    static func wall() -> Int { read(CLOCK_MONOTONIC) }
+
+    /// CPU time of the calling thread in nanoseconds.
+    @inline(__always)
+    static func threadCPU() -> Int { read(CLOCK_THREAD_CPUTIME_ID) }
+
+    /// CPU time of the whole process (every thread) in nanoseconds.
+    @inline(__always)
+    static func processCPU() -> Int { read(CLOCK_PROCESS_CPUTIME_ID) }
+
+    @inline(__always)
+    private static func read(_ clock: clockid_t) -> Int {
+        var ts = timespec()
+        clock_gettime(clock, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+}
+
+/// The cores this process may run on.
+enum Machine {
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// The 1-minute load average (other sessions' builds on a shared machine).
+    static var loadAverage: Double {
+        var load = [Double](repeating: 0, count: 3)
+        return getloadavg(&load, 3) > 0 ? load[0] : -1
+    }
+}
+
+/// A value written by worker threads and read after they finish.
+final class Shared<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) { storage = Mutex(value) }
+
+    func update(_ body: (inout Value) -> Void) { storage.withLock { body(&$0) } }
+
+    var value: Value { storage.withLock { $0 } }
+}
+
+/// Runs `body(i)` for i in 0..<count, each on its own new OS thread (never
+/// on the Swift cooperative pool), and returns when every one has returned.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            let thread = Thread {
+                Thread.current.name = "obol-bench-\(i)"
+                body(i)
+                group.leave()
+            }
+            thread.start()
+        }
+        group.notify(queue: .global()) { continuation.resume() }
+    }
+}
+
+/// Items per second.
+@inline(__always)
+func perSecond(_ items: Int, ns: Int) -> Double {
+    ns > 0 ? Double(items) * 1e9 / Double(ns) : 0
+}
+
+/// Records `value` under `metric`, rounded.
+@inline(__always)
+func record(_ benchmark: Benchmark, _ metric: BenchmarkMetric, _ value: Double) {
+    if value.isFinite { benchmark.measurement(metric, Int(value.rounded())) }
+}
+
+/// A task executor with one thread per core, standing in for the Swift
+/// global concurrent pool in the `Limit.*` benchmarks.
+///
+/// Why: the benchmark tool runs its loop on the global pool and blocks one
+/// of that pool's threads (a semaphore) while an async benchmark runs, so on
+/// a 2-core machine the node's parallel paths would get one thread instead
+/// of two. Work run under `withTaskExecutorPreference(CorePool.shared)` (and
+/// its child tasks, and default actors it calls) gets `Machine.cores`
+/// threads, as in a running node, where nothing blocks the pool.
+final class CorePool: TaskExecutor, @unchecked Sendable { // safe: `jobs` and `head` only under `condition`
+    static let shared = CorePool(threads: Machine.cores)
+
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    init(threads: Int) {
+        for i in 0..<threads {
+            let thread = Thread { [unowned self] in
+                Thread.current.name = "obol-pool-\(i)"  // on Linux, only a thread can name itself
+                self.work()
+            }
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
