@@ -279,13 +279,13 @@ public actor ChainActor: AccountProvider {
     /// succeeded as one store transaction, then publish the events.
     private func step(to target: Hash256, arriving: Block) {
         guard let path = tree.path(to: target) else { return }
-        if !path.disconnect.isEmpty {
-            // Disconnecting reads undo data: everything queued must be in the store first.
-            do { try flush() } catch {
-                logger.error("could not write the chain before a reorg: \(error)")
-                return
-            }
+        guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving) }
+        // Disconnecting reads undo data: everything queued must be in the store first.
+        do { try flush() } catch {
+            logger.error("could not write the chain before a reorg: \(error)")
+            return
         }
+        // A reorg works on copies and commits before it applies anything.
         var working = state
         var changed: [Address: Account?] = [:]
         var disconnected: [(Block, UInt64)] = []
@@ -338,26 +338,54 @@ public actor ChainActor: AccountProvider {
         events.publish(.tipChanged(tip))
     }
 
+    /// The common case: blocks that extend the tip. They connect in place (no
+    /// copy of the account state or the tree per block); each connect is atomic,
+    /// so a block that fails leaves the tip at the last good one.
+    private func extend(_ hashes: [Hash256], arriving: Block) {
+        var changed: [Address: Account?] = [:]
+        var connected: [(block: Block, undo: BlockUndo)] = []
+        for hash in hashes {
+            guard let block = hash == arriving.hash ? arriving : (try? store.block(hash)) else { break }
+            do {
+                let undo = try state.connect(block, params: params)
+                for address in undo.previous.keys { changed[address] = .some(state.accounts[address]) }
+                tree.connect(hash)
+                connected.append((block, undo))
+            } catch {
+                lastConnectError = error
+                let marked = tree.markInvalid(hash)
+                try? store.setStatus(.invalid, for: marked)
+                logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+                break
+            }
+        }
+        guard !connected.isEmpty else { return }
+        queue(TipUpdate(disconnected: [], connected: connected, accounts: changed, tip: tree.tip.hash))
+        for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
+        events.publish(.tipChanged(tip))
+    }
+
     // MARK: Writing behind
 
     private var unwritten: TipUpdate?
     private var lastWrite = ContinuousClock.now
 
-    /// Queues a tip move for the store. Moves that only connect blocks are
-    /// merged and written together (one transaction) when the batch is full
-    /// or old enough; a move that disconnects writes everything first. Every
-    /// block body is already stored by `saveBlock`, and a restart reconnects
-    /// any stored block that has more work than the stored tip
-    /// (`resumeBestChain`), so a crash loses no block.
+    /// Writes a reorg's tip move after everything queued before it.
     private func record(_ update: TipUpdate) throws {
-        if !update.disconnected.isEmpty {
-            try flush()
-            try store.commit(update)
-            lastWrite = .now
-            return
-        }
-        let previous = unwritten
+        try flush()
+        try store.commit(update)
+        lastWrite = .now
+    }
+
+    /// Queues a move that only connects blocks. Queued moves are merged and
+    /// written together (one transaction) when the batch is full or old
+    /// enough. Every block body is already stored by `saveBlock`, and a
+    /// restart reconnects stored blocks beyond the stored tip
+    /// (`resumeBestChain`), so neither a crash nor a failed write loses a
+    /// block: a failed write stays queued and is tried again.
+    private func queue(_ update: TipUpdate) {
         if var pending = unwritten {
+            unwritten = nil  // so the merge below mutates in place
             pending.connected.append(contentsOf: update.connected)
             pending.accounts.merge(update.accounts) { _, new in new }
             pending.tip = update.tip
@@ -366,11 +394,7 @@ public actor ChainActor: AccountProvider {
             unwritten = update
         }
         if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
-            do { try flush() } catch {
-                // The caller does not apply this move, so it must not stay queued either.
-                unwritten = previous
-                throw error
-            }
+            do { try flush() } catch { logger.error("could not write the chain, will retry: \(error)") }
         }
     }
 
