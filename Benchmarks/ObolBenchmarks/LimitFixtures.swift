@@ -160,7 +160,7 @@ struct ImportChain: Sendable {
         plans.reserveCapacity(blocks * perBlock)
         var nonces = [UInt64](repeating: 0, count: senders)
         for i in 0..<senders {
-            plans.append(Plan(sender: -1, recipient: keys[i].address, amount: 1_000 * ChainParams.coin,
+            plans.append(Plan(sender: -1, recipient: keys[i].address, amount: 500 * ChainParams.coin,
                               fee: params.minimumFee, nonce: UInt64(i)))
         }
         while plans.count < fundingBlocks * perBlock {  // pad the last funding block

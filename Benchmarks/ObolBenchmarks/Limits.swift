@@ -10,6 +10,10 @@ import ObolNode
 import Synchronization
 
 enum LimitMetric {
+    /// CPU the machine's other processes used during the iteration, in % of one core.
+    static let othersLoad = BenchmarkMetric.custom("Other processes' CPU (% of a core)", polarity: .prefersSmaller,
+                                                   useScalingFactor: false)
+
     static func larger(_ name: String) -> BenchmarkMetric {
         .custom(name, polarity: .prefersLarger, useScalingFactor: false)
     }
@@ -57,7 +61,8 @@ enum LimitMetric {
                               warmupIterations: Int = 1) -> Benchmark.Configuration {
         var allUnits = units
         for metric in metrics where allUnits[metric] == nil { allUnits[metric] = .count }
-        return .init(metrics: [.wallClock, .mallocCountTotal] + metrics, units: allUnits,
+        allUnits[othersLoad] = .count
+        return .init(metrics: [.wallClock, .mallocCountTotal] + metrics + [othersLoad], units: allUnits,
                      warmupIterations: warmupIterations, scalingFactor: .one, maxDuration: maxDuration,
                      maxIterations: maxIterations)
     }
@@ -155,21 +160,26 @@ private func registerMinerLimit() {
                                                       M.kernel2VsKernel1, M.miner2Cores, M.miner2VsMiner1CPU,
                                                       M.miner2VsKernel2],
                                              units: units, maxDuration: .seconds(12))) { benchmark in
-        let kernel1 = await kernelRate(threads: 1, ns: minerWindowNs)
-        let miner1 = await minerRate(threads: 1, ns: minerWindowNs, measuring: benchmark)
-        let miner2 = await minerRate(threads: 2, ns: minerWindowNs)
-        let kernel2 = await kernelRate(threads: 2, ns: minerWindowNs)
-        record(benchmark, M.kernel1, kernel1.wall)
-        record(benchmark, M.miner1, miner1.wall)
-        record(benchmark, M.miner2, miner2.wall)
-        record(benchmark, M.miner1VsKernelWall, 100 * miner1.wall / kernel1.wall)
-        record(benchmark, M.miner1VsKernelCPU, 100 * miner1.cpu / kernel1.cpu)
-        record(benchmark, M.miner2VsMiner1, 100 * miner2.wall / miner1.wall)
-        record(benchmark, M.kernel2VsKernel1, 100 * kernel2.wall / kernel1.wall)
-        record(benchmark, M.miner2Cores, 100 * miner2.wall / miner2.cpu)
-        record(benchmark, M.miner2VsMiner1CPU, 100 * miner2.cpu / miner1.cpu)
-        record(benchmark, M.miner2VsKernel2, 100 * miner2.wall / kernel2.wall)
+        await recordingOthersLoad(benchmark) { await minerIteration(benchmark) }
     }
+}
+
+private func minerIteration(_ benchmark: Benchmark) async {
+    let M = LimitMetric.self
+    let kernel1 = await kernelRate(threads: 1, ns: minerWindowNs)
+    let miner1 = await minerRate(threads: 1, ns: minerWindowNs, measuring: benchmark)
+    let miner2 = await minerRate(threads: 2, ns: minerWindowNs)
+    let kernel2 = await kernelRate(threads: 2, ns: minerWindowNs)
+    record(benchmark, M.kernel1, kernel1.wall)
+    record(benchmark, M.miner1, miner1.wall)
+    record(benchmark, M.miner2, miner2.wall)
+    record(benchmark, M.miner1VsKernelWall, 100 * miner1.wall / kernel1.wall)
+    record(benchmark, M.miner1VsKernelCPU, 100 * miner1.cpu / kernel1.cpu)
+    record(benchmark, M.miner2VsMiner1, 100 * miner2.wall / miner1.wall)
+    record(benchmark, M.kernel2VsKernel1, 100 * kernel2.wall / kernel1.wall)
+    record(benchmark, M.miner2Cores, 100 * miner2.wall / miner2.cpu)
+    record(benchmark, M.miner2VsMiner1CPU, 100 * miner2.cpu / miner1.cpu)
+    record(benchmark, M.miner2VsKernel2, 100 * miner2.wall / kernel2.wall)
 }
 
 // MARK: - Raw libsecp256k1 reference
@@ -309,6 +319,10 @@ private func registerValidationLimits() {
 
 /// Runs `body` with `CorePool.shared` as its task executor; an error fails the benchmark.
 private func onCorePool(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
+    await recordingOthersLoad(benchmark) { await onCorePoolUnrecorded(benchmark, body) }
+}
+
+private func onCorePoolUnrecorded(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
     do {
         if ProcessInfo.processInfo.environment["OBOL_BENCH_EXECUTOR"] == "global" {
             try await body()

@@ -125,3 +125,33 @@ final class CorePool: TaskExecutor, @unchecked Sendable { // safe: `jobs` and `h
         }
     }
 }
+
+/// CPU time used by every process on the machine, from /proc/stat (Linux;
+/// 0 elsewhere), to tell how busy the other sessions kept the cores.
+enum SystemCPU {
+    /// Busy time of all CPUs (user, nice, system, irq, softirq, steal) in
+    /// nanoseconds, at the kernel's tick resolution (10 ms).
+    static func busyNs() -> Int {
+        guard let file = fopen("/proc/stat", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
+        let fields = String(cString: line).split(separator: " ").dropFirst().compactMap { Int($0) }
+        guard fields.count >= 8 else { return 0 }
+        // user nice system idle iowait irq softirq steal
+        let busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]
+        return busy * (1_000_000_000 / max(1, sysconf(Int32(_SC_CLK_TCK))))
+    }
+}
+
+/// Runs `body` and records how much CPU the machine's other processes used
+/// meanwhile, in percent of one core (the noise the side-by-side ratios absorb).
+func recordingOthersLoad(_ benchmark: Benchmark, _ body: () async -> Void) async {
+    let wall0 = Now.wall()
+    let busy0 = SystemCPU.busyNs()
+    let own0 = Now.processCPU()
+    await body()
+    let wall = Now.wall() - wall0
+    let others = (SystemCPU.busyNs() - busy0) - (Now.processCPU() - own0)
+    if wall > 0 { record(benchmark, LimitMetric.othersLoad, max(0, 100 * Double(others) / Double(wall))) }
+}
