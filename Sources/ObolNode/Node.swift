@@ -25,7 +25,6 @@ public final class Node: Service, Sendable {
     private let logger: Logger
     // Subscribed in init, so nothing published before `run()` is missed.
     private let mempoolFeed: AsyncStream<ChainEvent>
-    private let minerTipFeed: AsyncStream<ChainEvent>
     private let mempoolChangeFeed: AsyncStream<MempoolEvent>
     private let logFeed: AsyncStream<ChainEvent>
 
@@ -57,13 +56,13 @@ public final class Node: Service, Sendable {
             miner = nil
         }
         mempoolFeed = chain.events.subscribe(bufferingPolicy: .unbounded)
-        minerTipFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(1))
         mempoolChangeFeed = mempool.subscribe()
         logFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(64))
     }
 
     /// Runs until cancelled or until graceful shutdown.
     public func run() async throws {
+        await chain.resumeBestChain()
         let tip = await chain.tip
         logger.info("node started", metadata: [
             "network": "\(configuration.params.name)", "height": "\(tip.height)", "tip": "\(tip.hash)",
@@ -73,7 +72,14 @@ public final class Node: Service, Sendable {
         let (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.mempool.run(events: self.mempoolFeed) }
+                // The miner hears of a tip once the mempool has handled it, so the
+                // next template never carries transfers the tip just confirmed.
+                group.addTask {
+                    await self.mempool.run(events: self.mempoolFeed) { event in
+                        if case let .tipChanged(t) = event { tipSink.yield(t.hash) }
+                    }
+                    tipSink.finish()
+                }
                 // Admitted transfers were verified: blocks carrying them skip re-verification.
                 group.addTask {
                     for await event in self.mempoolChangeFeed {
@@ -90,13 +96,16 @@ public final class Node: Service, Sendable {
                     }
                 }
                 if let miner = self.miner {
-                    group.addTask {
-                        for await event in self.minerTipFeed {
-                            if case let .tipChanged(t) = event { tipSink.yield(t.hash) }
-                        }
-                        tipSink.finish()
-                    }
                     group.addTask { await miner.run(tips: tips, mempoolChanges: changes) }
+                }
+                group.addTask {
+                    // Writes the tail of a burst of blocks that filled no batch.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        do { try await self.chain.flushIfDue() } catch {
+                            self.logger.error("could not write the chain: \(error)")
+                        }
+                    }
                 }
                 // Shutdown (or cancellation of run()) ends every loop above.
                 try? await gracefulShutdown()
@@ -105,6 +114,8 @@ public final class Node: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("node shutting down")
         }
+        // The chain stops last: everything it queued reaches the store.
+        do { try await chain.flush() } catch { logger.error("could not write the chain: \(error)") }
         logger.info("node stopped")
     }
 

@@ -4,8 +4,9 @@ import Testing
 
 @Suite struct RetargetTests {
     let params = ChainParams.test
-    /// Seconds a window of `retargetInterval` blocks should take (interval - 1 gaps).
-    var expected: UInt64 { (params.retargetInterval - 1) * params.targetBlockTime }
+    /// Seconds the window measured at height 20 should take: it opens at height 9,
+    /// the block that closed the previous window, so it spans `retargetInterval` gaps.
+    var expected: UInt64 { params.retargetInterval * params.targetBlockTime }
     /// Far below the test network's maximum, so it can ease 4x.
     let parentBits = CompactTarget(bits: 0x1d00_ffff)
     var parentTarget: UInt256 { parentBits.target! }
@@ -48,21 +49,21 @@ import Testing
             .multipliedReportingOverflow(by: expected / 2).partialValue))
     }
 
-    @Test(arguments: [UInt64(180), 181, 1_000, 1_000_000_000])
+    @Test(arguments: [UInt64(200), 201, 1_000, 1_000_000_000])
     func slowWindowIsClampedToFourTimesEasier(taken: UInt64) {
         #expect(retarget(taken: taken) == scaled(parentTarget, 4, 1))
     }
 
-    /// Regression: clamping the time to expected / 4 = 11 (rounded down)
-    /// let one step make blocks 45/11 = 4.09 times harder.
-    @Test(arguments: [UInt64(0), 1, 10, 11])
+    /// Regression: clamping the time to expected / 4 (rounded down) once let
+    /// one step make blocks 45/11 = 4.09 times harder.
+    @Test(arguments: [UInt64(0), 1, 10, 12])
     func fastWindowIsClampedToFourTimesHarder(taken: UInt64) {
         #expect(retarget(taken: taken) == scaled(parentTarget, 1, 4))
     }
 
     @Test func justInsideTheClampScalesExactly() {
-        #expect(retarget(taken: 12) == scaled(parentTarget, 12, expected))
-        #expect(retarget(taken: 179) == scaled(parentTarget, 179, expected))
+        #expect(retarget(taken: 13) == scaled(parentTarget, 13, expected))
+        #expect(retarget(taken: 199) == scaled(parentTarget, 199, expected))
     }
 
     @Test func parentTimestampBeforeWindowStartCountsAsZeroTime() {
@@ -101,10 +102,36 @@ import Testing
         }
     }
 
-    @Test(arguments: [UInt64(10), 20, 30, 1_000])
+    @Test(arguments: [UInt64(20), 30, 1_000])
     func retargetHeightsAreMultiplesOfTheInterval(height: UInt64) {
         #expect(Retarget.isRetargetHeight(height, params: params))
-        #expect(Retarget.windowStartHeight(for: height, params: params) == height - params.retargetInterval)
+        // Overlapping windows: each opens at the block that closed the one before.
+        #expect(Retarget.windowStartHeight(for: height, params: params) == height - params.retargetInterval - 1)
+    }
+
+    @Test func firstWindowOpensAtGenesis() {
+        #expect(Retarget.isRetargetHeight(params.retargetInterval, params: params))
+        #expect(Retarget.windowStartHeight(for: params.retargetInterval, params: params) == 0)
+        // It spans interval - 1 gaps.
+        let expected = (params.retargetInterval - 1) * params.targetBlockTime
+        let bits = Retarget.nextBits(height: params.retargetInterval, parentBits: parentBits,
+                                     parentTimestamp: 5_000 + expected, windowStartTimestamp: 5_000, params: params)
+        #expect(bits == parentBits)
+    }
+
+    /// The timewarp: stamping a window's last block late, while the rest of the
+    /// chain stays on time, eases the next target but hardens the one after by
+    /// as much, because that block also opens the next window.
+    @Test func aLateWindowEndIsPaidBackInTheNextWindow() {
+        let late: UInt64 = 3 * expected / 2
+        let eased = Retarget.nextBits(height: 20, parentBits: parentBits, parentTimestamp: 1_000_000 + late,
+                                      windowStartTimestamp: 1_000_000, params: params)
+        #expect(eased.target! > parentTarget)
+        // The next window opens at that late block; the chain is back on schedule by its end.
+        let next = Retarget.nextBits(height: 30, parentBits: eased, parentTimestamp: 1_000_000 + 2 * expected,
+                                     windowStartTimestamp: 1_000_000 + late, params: params)
+        #expect(next.target! < eased.target!)
+        #expect(next.target! <= parentTarget)
     }
 
     @Test func medianOfElevenTimestamps() {

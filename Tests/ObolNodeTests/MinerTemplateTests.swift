@@ -93,15 +93,26 @@ import Testing
         #expect(template.coinbase.data.count == Limits.maxCoinbaseData)
     }
 
-    @Test func transfersStopAtTheFirstThatDoesNotFitTheBlockSize() throws {
+    @Test func transferThatDoesNotFitEndsOnlyItsSendersRun() throws {
+        let a = ChainParams.devnetAllocationKey
+        let b = try PrivateKey(bytes: [UInt8](repeating: 0x01, count: 32))
+        func transfer(_ key: PrivateKey, nonce: UInt64, dataSize: Int) -> Transfer {
+            Transfer.signed(by: key, networkID: Self.params.networkID, to: Self.payee, amount: 5, fee: 2_000,
+                            nonce: nonce, data: [UInt8](repeating: 0xab, count: dataSize))
+        }
+        let a0 = transfer(a, nonce: 0, dataSize: 100), a1 = transfer(a, nonce: 1, dataSize: 100)
+        let a2 = transfer(a, nonce: 2, dataSize: 200), a3 = transfer(a, nonce: 3, dataSize: 0)
+        let b0 = transfer(b, nonce: 0, dataSize: 0)
         var params = Self.params
-        let transfers = Self.transfers(4, dataSize: 100)
-        // Room for exactly two transfers next to the header and coinbase.
-        params.maxBlockSize = BlockHeader.size + 4 + Coinbase.baseSize + 12 + 2 * transfers[0].size + 10
-        #expect(BlockTemplate.transferBytes(params: params) == 2 * transfers[0].size + 10)
-        let template = BlockTemplate(context: Self.genesisContext, transfers: transfers, recipient: Self.minerAddress,
-                                     params: params, now: 5)
-        #expect(template.transfers == Array(transfers.prefix(2)))
+        // After a0 and a1 there is room for two small transfers but not for a2.
+        let room = a0.size + a1.size + 2 * b0.size + 10
+        params.maxBlockSize = BlockHeader.size + 4 + Coinbase.baseSize + 12 + room
+        #expect(BlockTemplate.transferBytes(params: params) == room)
+        let template = BlockTemplate(context: Self.genesisContext, transfers: [a0, a1, a2, b0, a3],
+                                     recipient: Self.minerAddress, params: params, now: 5)
+        // a3 would fit, but without a2 it would leave a nonce gap.
+        #expect(template.transfers == [a0, a1, b0])
+        #expect(template.fees == 6_000)
         let block = try Self.solve(template)
         #expect(block.size <= params.maxBlockSize)
         try BlockValidator.checkSanity(block, params: params)

@@ -6,6 +6,12 @@
 /// expected time, so one step changes difficulty by at most 4x, and the result
 /// never exceeds the network's maximum target. Between those heights the
 /// target stays the parent's.
+///
+/// Windows overlap by one block: the window measured at height `h` opens at the
+/// block that closed the previous window (`h - interval - 1`). A miner who
+/// stamps a window's last block late therefore lengthens that window but
+/// shortens the next by the same amount, which defeats Bitcoin's "timewarp"
+/// (non-overlapping windows let the two be skewed independently).
 public enum Retarget {
     /// Whether `height` starts a new difficulty window.
     public static func isRetargetHeight(_ height: UInt64, params: ChainParams) -> Bool {
@@ -14,7 +20,7 @@ public enum Retarget {
 
     /// The ancestor height whose timestamp opens the window measured for `height`.
     public static func windowStartHeight(for height: UInt64, params: ChainParams) -> UInt64 {
-        height - params.retargetInterval
+        height > params.retargetInterval ? height - params.retargetInterval - 1 : 0
     }
 
     /// The bits a block at `height` must carry.
@@ -26,7 +32,8 @@ public enum Retarget {
     public static func nextBits(height: UInt64, parentBits: CompactTarget, parentTimestamp: UInt64,
                                 windowStartTimestamp: UInt64, params: ChainParams) -> CompactTarget {
         guard isRetargetHeight(height, params: params) else { return parentBits }
-        let gaps = params.retargetInterval - 1
+        // Block gaps between the window's first block and the parent.
+        let gaps = height - 1 - windowStartHeight(for: height, params: params)
         let expected = gaps * params.targetBlockTime
         guard expected > 0 else { return parentBits }
         let taken = parentTimestamp > windowStartTimestamp ? parentTimestamp - windowStartTimestamp : 0

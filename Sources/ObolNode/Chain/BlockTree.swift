@@ -168,6 +168,13 @@ public struct BlockTree: Sendable {
         return sideBlocksWithBodies.filter { (entries[$0]?.height ?? 0) < limit }
     }
 
+    /// A pruned side block got its body back.
+    public mutating func restoreBody(_ hash: Hash256) {
+        guard entries[hash] != nil else { return }
+        entries[hash]!.hasBody = true
+        if !isOnMainChain(hash) { sideBlocksWithBodies.insert(hash) }
+    }
+
     public mutating func markPruned(_ hashes: [Hash256]) {
         for h in hashes {
             entries[h]?.hasBody = false

@@ -7,10 +7,18 @@ public struct ChainOptions: Sendable {
     public var pruneDepth: UInt64
     /// Blocks with unknown parents kept at most.
     public var orphanCapacity: Int
+    /// Tip moves are written to the store together once this many blocks
+    /// are waiting, or once `commitDelay` has passed since the last write
+    /// (see `ChainActor.flush()`). 1 writes every block at once.
+    public var commitBatch: Int
+    public var commitDelay: Duration
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 256) {
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 64,
+                commitDelay: Duration = .milliseconds(250)) {
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
+        self.commitBatch = max(1, commitBatch)
+        self.commitDelay = commitDelay
     }
 }
 
@@ -30,6 +38,8 @@ public actor ChainActor: AccountProvider {
     private var orphans: OrphanPool
     /// Recently refused block hashes (bounded), answered without re-validation.
     private var recentlyInvalid: Set<Hash256> = []
+    /// Blocks being validated right now (across the signature await).
+    private var inFlight: Set<Hash256> = []
 
     /// Opens the chain from `store`, writing genesis first if the store is new.
     /// Loading re-verifies nothing and is linear in the chain's length.
@@ -143,14 +153,23 @@ public actor ChainActor: AccountProvider {
     }
 
     private func accept(_ block: Block, hash: Hash256) async -> SubmitResult {
-        if let known = tree.entry(hash) { return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate }
+        if let known = tree.entry(hash) {
+            if known.status == .valid && !known.hasBody { return await restoreBody(block, of: known) }
+            return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate
+        }
         if recentlyInvalid.contains(hash) { return .invalid(.knownInvalid) }
-        if orphans.contains(hash) { return .duplicate }
+        if orphans.contains(hash) || inFlight.contains(hash) { return .duplicate }
 
         let parentHash = block.header.previousHash
         guard let parent = tree.entry(parentHash) else {
-            // Proof of work is checked before an orphan takes room.
-            do { try HeaderValidator.checkProofOfWork(block.header) } catch { return reject(hash, error) }
+            // An orphan must carry real work and a well-formed body before it takes room.
+            do throws(ValidationError) {
+                try HeaderValidator.checkProofOfWork(block.header)
+                if let target = block.header.bits.target, target > params.maxTarget { throw .proofOfWorkTooWeak }
+                try BlockValidator.checkSanity(block, params: params)
+            } catch {
+                return reject(hash, error)
+            }
             orphans.add(block, hash: hash)
             return .orphan
         }
@@ -159,6 +178,8 @@ public actor ChainActor: AccountProvider {
             return .invalid(.invalidAncestor(parentHash))
         }
 
+        inFlight.insert(hash)
+        defer { inFlight.remove(hash) }
         do {
             let context = tree.context(forChildOf: parentHash, now: clock.now(), params: params)!
             try HeaderValidator.check(block.header, context, params: params)
@@ -176,7 +197,10 @@ public actor ChainActor: AccountProvider {
                                     status: .valid)
         do { try store.saveBlock(block, entry: entry) } catch { return .invalid(.storage("\(error)")) }
         tree.insert(entry)
+        return moveTipIfHeavier(hash, block)
+    }
 
+    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block) -> SubmitResult {
         if tree.hasMoreWork(hash) {
             reorganize(toward: hash, arriving: block)
             if let e = tree.entry(hash), e.status == .invalid { return .invalid(.rule(lastConnectError ?? .merkleRootMismatch)) }
@@ -187,12 +211,35 @@ public actor ChainActor: AccountProvider {
         return .sideBranch(height: block.height)
     }
 
+    /// A side-branch block whose body was pruned arrives again: check the body
+    /// against its (already valid) header, store it, and reconsider the branch.
+    private func restoreBody(_ block: Block, of entry: BlockIndexEntry) async -> SubmitResult {
+        do {
+            try BlockValidator.checkSanity(block, params: params)
+            try await verifier.verifySignatures(of: block)
+        } catch {
+            return .invalid(.rule(error))
+        }
+        guard let current = tree.entry(entry.hash), !current.hasBody else { return .duplicate }
+        var restored = current
+        restored.hasBody = true
+        do { try store.saveBlock(block, entry: restored) } catch { return .invalid(.storage("\(error)")) }
+        tree.restoreBody(entry.hash)
+        lastDisconnectCount = 0
+        let best = tree.bestValidCandidate()
+        if best != tree.tip.hash, let bestBlock = try? store.block(best) { reorganize(toward: best, arriving: bestBlock) }
+        return tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: lastDisconnectCount)
+                                              : .sideBranch(height: block.height)
+    }
+
     private func reject(_ hash: Hash256, _ error: ValidationError) -> SubmitResult {
-        // A body that does not match its header says nothing about the header's
-        // block; a timestamp from the future may become valid later.
+        // Only what the header proves is remembered by hash, and only past the
+        // expected-target check (a cheap easy-target header cannot flush the set).
+        // Body errors are not: transfer ids leave signatures out, so a tampered
+        // copy of a good block has the good block's hash.
         switch error {
-        case .merkleRootMismatch, .timestampTooFarInFuture: break
-        default: remember(invalid: hash)
+        case .unexpectedHeight, .timestampNotAfterMedianTimePast: remember(invalid: hash)
+        default: break
         }
         logger.info("rejected block", metadata: ["hash": "\(hash)", "reason": "\(error)"])
         return .invalid(.rule(error))
@@ -219,7 +266,11 @@ public actor ChainActor: AccountProvider {
         while candidate != tree.tip.hash, attempts < 64 {
             attempts += 1
             step(to: candidate, arriving: arriving)
-            candidate = tree.bestValidCandidate()
+            // The usual case, the target connected, needs no search of the tree.
+            if tree.tip.hash == target { break }
+            let next = tree.bestValidCandidate()
+            if next == candidate { break }  // no progress (e.g. the store keeps failing)
+            candidate = next
         }
         pruneSideBranches()
     }
@@ -228,6 +279,13 @@ public actor ChainActor: AccountProvider {
     /// succeeded as one store transaction, then publish the events.
     private func step(to target: Hash256, arriving: Block) {
         guard let path = tree.path(to: target) else { return }
+        guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving) }
+        // Disconnecting reads undo data: everything queued must be in the store first.
+        do { try flush() } catch {
+            logger.error("could not write the chain before a reorg: \(error)")
+            return
+        }
+        // A reorg works on copies and commits before it applies anything.
         var working = state
         var changed: [Address: Account?] = [:]
         var disconnected: [(Block, UInt64)] = []
@@ -267,7 +325,7 @@ public actor ChainActor: AccountProvider {
         let update = TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
                                accounts: changed, tip: workingTree.tip.hash)
         do {
-            try store.commit(update)
+            try record(update)
         } catch {
             logger.error("could not commit the new tip: \(error)")
             return
@@ -278,6 +336,89 @@ public actor ChainActor: AccountProvider {
         for (block, height) in disconnected { events.publish(.blockDisconnected(block, height: height)) }
         for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
         events.publish(.tipChanged(tip))
+    }
+
+    /// The common case: blocks that extend the tip. They connect in place (no
+    /// copy of the account state or the tree per block); each connect is atomic,
+    /// so a block that fails leaves the tip at the last good one.
+    private func extend(_ hashes: [Hash256], arriving: Block) {
+        var changed: [Address: Account?] = [:]
+        var connected: [(block: Block, undo: BlockUndo)] = []
+        for hash in hashes {
+            guard let block = hash == arriving.hash ? arriving : (try? store.block(hash)) else { break }
+            do {
+                let undo = try state.connect(block, params: params)
+                for address in undo.previous.keys { changed[address] = .some(state.accounts[address]) }
+                tree.connect(hash)
+                connected.append((block, undo))
+            } catch {
+                lastConnectError = error
+                let marked = tree.markInvalid(hash)
+                try? store.setStatus(.invalid, for: marked)
+                logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+                break
+            }
+        }
+        guard !connected.isEmpty else { return }
+        queue(TipUpdate(disconnected: [], connected: connected, accounts: changed, tip: tree.tip.hash))
+        for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
+        events.publish(.tipChanged(tip))
+    }
+
+    // MARK: Writing behind
+
+    private var unwritten: TipUpdate?
+    private var lastWrite = ContinuousClock.now
+
+    /// Writes a reorg's tip move after everything queued before it.
+    private func record(_ update: TipUpdate) throws {
+        try flush()
+        try store.commit(update)
+        lastWrite = .now
+    }
+
+    /// Queues a move that only connects blocks. Queued moves are merged and
+    /// written together (one transaction) when the batch is full or old
+    /// enough. Every block body is already stored by `saveBlock`, and a
+    /// restart reconnects stored blocks beyond the stored tip
+    /// (`resumeBestChain`), so neither a crash nor a failed write loses a
+    /// block: a failed write stays queued and is tried again.
+    private func queue(_ update: TipUpdate) {
+        if var pending = unwritten {
+            unwritten = nil  // so the merge below mutates in place
+            pending.connected.append(contentsOf: update.connected)
+            pending.accounts.merge(update.accounts) { _, new in new }
+            pending.tip = update.tip
+            unwritten = pending
+        } else {
+            unwritten = update
+        }
+        if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
+            do { try flush() } catch { logger.error("could not write the chain, will retry: \(error)") }
+        }
+    }
+
+    /// Writes every queued tip move to the store now.
+    public func flush() throws {
+        lastWrite = .now
+        guard let pending = unwritten else { return }
+        try store.commit(pending)
+        unwritten = nil
+    }
+
+    /// Writes queued tip moves that have waited `commitDelay`.
+    public func flushIfDue() throws {
+        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { try flush() }
+    }
+
+    /// After a restart: moves to the stored valid branch with the most work,
+    /// if the stored tip is behind it (blocks saved but not yet written as the
+    /// tip when the process stopped).
+    public func resumeBestChain() {
+        let best = tree.bestValidCandidate()
+        guard best != tree.tip.hash, let block = try? store.block(best) else { return }
+        logger.info("reconnecting stored blocks", metadata: ["from": "\(tree.tip.height)", "to": "\(block.height)"])
+        reorganize(toward: best, arriving: block)
     }
 
     private func pruneSideBranches() {

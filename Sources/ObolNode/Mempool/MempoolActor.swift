@@ -101,7 +101,11 @@ public actor MempoolActor {
     /// expires old transfers every `config.expiryCheckInterval` in between.
     /// `events` should buffer without bound: no disconnected block may be missed.
     /// Finishes every subscriber's stream when it returns.
-    public func run(events: AsyncStream<ChainEvent>) async {
+    /// - Parameter afterEach: called once an event is fully handled; the node
+    ///   uses it to tell the miner about a tip only when the mempool's template
+    ///   already reflects that tip.
+    public func run(events: AsyncStream<ChainEvent>,
+                    afterEach: @Sendable (ChainEvent) -> Void = { _ in }) async {
         let interval = config.expiryCheckInterval
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -116,6 +120,7 @@ public actor MempoolActor {
             }
             for await event in events {
                 await handle(event)
+                afterEach(event)
             }
             group.cancelAll()
         }

@@ -21,9 +21,11 @@ public struct BlockTemplate: Sendable, Hashable {
 
     /// Builds the next block on `context`.
     ///
-    /// Transfers are taken in the given order (the mempool's template order)
-    /// while they fit the network's size and count limits and their fees do
-    /// not overflow; the first that does not fit ends the list. The coinbase pays
+    /// Transfers are taken in the given order (the mempool's template order,
+    /// each sender's in nonce order) while they fit the network's size and
+    /// count limits and their fees do not overflow. One that does not fit is
+    /// left out with every later transfer of its sender, as the mempool's
+    /// `template(maxCount:maxBytes:)` does. The coinbase pays
     /// `params.reward(at:)` plus the fees to `recipient`; its data is `tag`
     /// followed by the extra nonce (8 bytes, little-endian). The timestamp is
     /// `max(now, context.minimumTimestamp)`.
@@ -38,12 +40,17 @@ public struct BlockTemplate: Sendable, Hashable {
         var included = [Transfer]()
         included.reserveCapacity(min(candidates.count, countLimit))
         var fees: UInt64 = 0
-        // Stop at the first transfer that does not fit: skipping one and
-        // taking a later one from the same sender would leave a nonce gap.
+        // A transfer that does not fit ends its sender's run (a later nonce of
+        // the same sender would leave a gap); other senders may still fill the space.
+        var cutSenders = Set<Address>()
         for transfer in candidates {
-            guard included.count < countLimit, transfer.size <= bytesLeft else { break }
+            guard included.count < countLimit else { break }
+            guard !cutSenders.contains(transfer.senderAddress) else { continue }
             let (sum, overflow) = fees.addingReportingOverflow(transfer.fee)
-            guard !overflow, !reward.addingReportingOverflow(sum).overflow else { break }
+            guard transfer.size <= bytesLeft, !overflow, !reward.addingReportingOverflow(sum).overflow else {
+                cutSenders.insert(transfer.senderAddress)
+                continue
+            }
             fees = sum
             bytesLeft -= transfer.size
             included.append(transfer)

@@ -1,0 +1,132 @@
+import Foundation
+import ObolCore
+import ObolWallet
+import Testing
+
+/// The `obol` executable end to end, on 127.0.0.1 only: a mining node on the
+/// test network, the wallet commands against it, a graceful stop and a restart.
+@Suite(.serialized) struct ObolProcessTests {
+    /// The `obol` binary built next to this test binary.
+    static var obolPath: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: me).deletingLastPathComponent()
+        // swift-testing may run from inside the .xctest bundle directory on some layouts.
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("obol").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("obol").path
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `obol` with `arguments` to completion.
+    static func obol(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: obolPath)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func startNode(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: obolPath)
+        process.arguments = ["node"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls until `condition` holds or `seconds` pass.
+    static func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    static func waitForExit(_ process: Process, seconds: Double) async -> Bool {
+        await eventually(seconds) { !process.isRunning }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func minesSendsStopsAndRestarts() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = Int.random(in: 20_000..<40_000)
+        let url = "http://127.0.0.1:\(port)"
+        let data = dir.appendingPathComponent("chain").path
+
+        let node = try Self.startNode(["--network", "test", "--data-dir", data, "--http-port", "\(port)",
+                                       "--mine", "--threads", "1", "--log-level", "warning"])
+        defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
+        let client = try NodeClient(url: url)
+        #expect(await Self.eventually(30) { (try? await client.status()) != nil }, "the node's API answers")
+
+        let alloc = dir.appendingPathComponent("alloc.json").path
+        let mine = dir.appendingPathComponent("me.json").path
+        #expect(try Self.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc]).status == 0)
+        #expect(try Self.obol(["wallet", "new", "--key-file", mine]).status == 0)
+        let address = try Self.obol(["wallet", "address", "--key-file", mine]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let recipient = try #require(Address(address))
+
+        let sent = try Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url])
+        #expect(sent.status == 0, "send failed: \(sent.stderr)")
+        #expect(await Self.eventually(30) {
+            (try? await client.account(recipient))?.balance == 250_000_000
+        }, "the transfer is confirmed")
+        let balance = try Self.obol(["wallet", "balance", "--key-file", mine, "--node", url])
+        #expect(balance.stdout.contains("2.5"))
+
+        // A refused transfer: more than the balance.
+        let refused = try Self.obol(["wallet", "send", "--key-file", mine, "--to", address, "--amount", "1000", "--node", url])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.split(separator: "\n").count == 1, "one clear line: \(refused.stderr)")
+
+        // SIGTERM stops the node gracefully.
+        let height = try await client.status().height
+        node.terminate()
+        #expect(await Self.waitForExit(node, seconds: 20))
+        #expect(node.terminationStatus == 0)
+
+        // A restart continues from the stored chain.
+        let restarted = try Self.startNode(["--network", "test", "--data-dir", data, "--http-port", "\(port)",
+                                            "--log-level", "warning"])
+        defer { if restarted.isRunning { kill(restarted.processIdentifier, SIGKILL) } }
+        #expect(await Self.eventually(30) { ((try? await client.status())?.height ?? 0) >= height })
+        #expect(try await client.account(recipient).balance == 250_000_000)
+        restarted.terminate()
+        #expect(await Self.waitForExit(restarted, seconds: 20))
+    }
+
+    @Test func badFlagsGiveOneLineAndAnError() throws {
+        let result = try Self.obol(["node", "--http-port", "99999"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--http-port"))
+        let address = try Self.obol(["node", "--miner-address", "obol1notanaddress", "--mine"])
+        #expect(address.status != 0)
+        #expect(address.stderr.contains("not a valid obol address"))
+    }
+
+    @Test func unreachableNodeIsOneLine() throws {
+        let result = try Self.obol(["wallet", "balance", "--node", "http://127.0.0.1:1", "--address",
+                                    ChainParams.devnet.genesisAllocationAddress.description])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot reach node"))
+    }
+}

@@ -1,0 +1,115 @@
+import ObolCore
+import ObolTestSupport
+import Synchronization
+import Testing
+
+@testable import ObolNode
+
+/// A store whose tip writes can be made to fail.
+final class FlakyStore: ChainStore {
+    let inner = MemoryChainStore()
+    let failCommits = Mutex(false)
+
+    func load() throws -> StoredChain? { try inner.load() }
+    func initialize(genesis: Block, entry: BlockIndexEntry, accounts: [Address: Account]) throws {
+        try inner.initialize(genesis: genesis, entry: entry, accounts: accounts)
+    }
+    func saveBlock(_ block: Block, entry: BlockIndexEntry) throws { try inner.saveBlock(block, entry: entry) }
+    func setStatus(_ status: BlockStatus, for hashes: [Hash256]) throws { try inner.setStatus(status, for: hashes) }
+    func commit(_ update: TipUpdate) throws {
+        if failCommits.withLock({ $0 }) { throw StoreError(.io, "disk unavailable") }
+        try inner.commit(update)
+    }
+    func block(_ hash: Hash256) throws -> Block? { try inner.block(hash) }
+    func undo(_ hash: Hash256) throws -> BlockUndo? { try inner.undo(hash) }
+    func pruneBodies(_ hashes: [Hash256]) throws { try inner.pruneBodies(hashes) }
+    func location(ofTransaction txid: Hash256) throws -> TransactionLocation? { try inner.location(ofTransaction: txid) }
+    func transactions(involving address: Address, limit: Int) throws -> [TransactionLocation] {
+        try inner.transactions(involving: address, limit: limit)
+    }
+}
+
+/// What a hostile or unlucky sender of blocks can and cannot do to the chain.
+struct ChainAdversarialTests {
+    let bob = PrivateKey.generate().publicKey.address
+
+    @Test func aTamperedCopyDoesNotPoisonTheGenuineBlock() async throws {
+        var builder = ChainBuilder()
+        builder.addTransfer(to: bob, amount: ChainParams.coin)
+        let genuine = builder.makeBlock()
+        // Same header, so the same hash: the transfer id leaves the signature out.
+        var tampered = genuine
+        let original = try #require(genuine.transactions[1].transfer)
+        tampered.transactions[1] = .transfer(original.withSignature(Signature(bytes: [UInt8](repeating: 7, count: 64))!))
+        #expect(tampered.hash == genuine.hash)
+
+        let chain = try makeChain(builder)
+        #expect(await chain.submit(tampered) == .invalid(.rule(.invalidSignature(original.id))))
+        var empty = genuine
+        empty.transactions = []
+        #expect(await chain.submit(empty) == .invalid(.rule(.firstTransactionNotCoinbase)))
+        #expect(await chain.submit(genuine) == .connected(height: 1, disconnected: 0))
+    }
+
+    @Test func refusesOrphansThatClaimAnEasierTargetThanTheNetworkAllows() async throws {
+        let builder = ChainBuilder(params: .devnet)
+        let header = BlockHeader(height: 9, previousHash: Hash256(hex: String(repeating: "ab", count: 32))!,
+                                 merkleRoot: .zero, timestamp: 1, bits: CompactTarget(bits: 0x2100_ffff))
+        let coinbase = Transaction.coinbase(builder.coinbase(height: 9))
+        var block = Block(header: header, transactions: [coinbase])
+        block.header.merkleRoot = block.computedMerkleRoot
+        block = ChainBuilder.remine(block, recomputeMerkleRoot: false)
+        let chain = try makeChain(builder)
+        #expect(await chain.submit(block) == .invalid(.rule(.proofOfWorkTooWeak)))
+        #expect(await chain.orphanCount == 0)
+    }
+
+    @Test func reorganizesOntoAPrunedBranchOnceItsBodyReturns() async throws {
+        var main = ChainBuilder()
+        try main.mine(count: 1)
+        var side = main.forked(at: 1, coinbaseData: [6])
+        try main.mine(count: 4)  // height 5
+        try side.mine(count: 6)  // height 7
+        let chain = try makeChain(main, options: ChainOptions(pruneDepth: 2))
+        _ = await chain.submitAll(main.blocks[1...2])
+        #expect(await chain.submit(side.block(at: 2)) == .sideBranch(height: 2))
+        _ = await chain.submitAll(main.blocks.dropFirst(3))
+        #expect(await chain.entry(side.block(at: 2).hash)?.hasBody == false)
+
+        // The rest of the heavier branch cannot connect without the pruned body...
+        _ = await chain.submitAll(side.blocks.dropFirst(3))
+        #expect(await chain.tip.hash == main.tip.hash)
+        // ...until the body is sent again.
+        #expect(await chain.submit(side.block(at: 2)) == .connected(height: 2, disconnected: 4))
+        #expect(await chain.tip.hash == side.tip.hash)
+    }
+
+    @Test func aFailedWriteIsRetriedAndTheStoreEndsConsistent() async throws {
+        var main = ChainBuilder()
+        try main.mine(count: 1)
+        var fork = main
+        fork.coinbaseData = [5]
+        main.addTransfer(to: bob, amount: 7 * ChainParams.coin)
+        try main.mine()
+        try fork.mine(count: 2)
+        let store = FlakyStore()
+        let chain = try makeChain(main, store: store, options: ChainOptions(commitBatch: 1))
+        _ = await chain.submit(main.block(at: 1))
+        store.failCommits.withLock { $0 = true }
+        _ = await chain.submit(main.block(at: 2))  // pays bob, but cannot be written yet
+        #expect(await chain.tip.height == 2)
+        #expect(try store.load()?.tip == main.block(at: 1).hash)
+        await #expect(throws: StoreError.self) { try await chain.flush() }
+        store.failCommits.withLock { $0 = false }
+        try await chain.flush()
+        #expect(try store.load()?.tip == main.tip.hash)
+        #expect(try store.load()?.accounts[bob] == Account(balance: 7 * ChainParams.coin, nonce: 0))
+        // A heavier fork then disconnects it, in the store as in memory.
+        _ = await chain.submitAll(fork.blocks.dropFirst(2))
+        #expect(await chain.tip.hash == fork.tip.hash)
+        let stored = try #require(try store.load())
+        #expect(stored.tip == fork.tip.hash)
+        #expect(stored.accounts[bob] == nil, "the disconnected payment is gone from the store too")
+        #expect(await chain.account(bob) == Account())
+    }
+}
