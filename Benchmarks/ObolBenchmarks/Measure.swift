@@ -136,7 +136,8 @@ enum SystemCPU {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 256)
         guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
-        let fields = String(cString: line).split(separator: " ").dropFirst().compactMap { Int($0) }
+        let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let fields = text.split(separator: " ").dropFirst().compactMap { Int($0) }
         guard fields.count >= 8 else { return 0 }
         // user nice system idle iowait irq softirq steal
         let busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]
