@@ -311,11 +311,8 @@ public actor ChainActor: AccountProvider {
                 workingTree.connect(hash)
                 connected.append((block, undo))
             } catch {
-                lastConnectError = error
-                let marked = workingTree.markInvalid(hash)
-                _ = tree.markInvalid(hash)
-                try? store.setStatus(.invalid, for: marked)
-                logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+                workingTree.markInvalid(hash)
+                failedToConnect(hash, error)
                 break
             }
         }
@@ -338,6 +335,15 @@ public actor ChainActor: AccountProvider {
         events.publish(.tipChanged(tip))
     }
 
+    /// A block broke a connect rule: it and its descendants are invalid, in the
+    /// tree and in the store.
+    private func failedToConnect(_ hash: Hash256, _ error: ValidationError) {
+        lastConnectError = error
+        let marked = tree.markInvalid(hash)
+        try? store.setStatus(.invalid, for: marked)
+        logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+    }
+
     /// The common case: blocks that extend the tip. They connect in place (no
     /// copy of the account state or the tree per block); each connect is atomic,
     /// so a block that fails leaves the tip at the last good one.
@@ -352,10 +358,7 @@ public actor ChainActor: AccountProvider {
                 tree.connect(hash)
                 connected.append((block, undo))
             } catch {
-                lastConnectError = error
-                let marked = tree.markInvalid(hash)
-                try? store.setStatus(.invalid, for: marked)
-                logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
+                failedToConnect(hash, error)
                 break
             }
         }
