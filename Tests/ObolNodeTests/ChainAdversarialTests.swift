@@ -95,6 +95,7 @@ struct ChainAdversarialTests {
         let store = FlakyStore()
         let chain = try makeChain(main, store: store, options: ChainOptions(commitBatch: 1))
         _ = await chain.submit(main.block(at: 1))
+        try await chain.flush()
         store.failCommits.withLock { $0 = true }
         _ = await chain.submit(main.block(at: 2))  // pays bob, but cannot be written yet
         #expect(await chain.tip.height == 2)
@@ -107,6 +108,7 @@ struct ChainAdversarialTests {
         // A heavier fork then disconnects it, in the store as in memory.
         _ = await chain.submitAll(fork.blocks.dropFirst(2))
         #expect(await chain.tip.hash == fork.tip.hash)
+        try await chain.flush()
         let stored = try #require(try store.load())
         #expect(stored.tip == fork.tip.hash)
         #expect(stored.accounts[bob] == nil, "the disconnected payment is gone from the store too")

@@ -60,6 +60,7 @@ struct ChainRestartTests {
         let crashed = try makeChain(builder, store: store,
                                     options: ChainOptions(commitBatch: 1_000, commitDelay: .seconds(3_600)))
         _ = await crashed.submitAll(builder.blocks.dropFirst())
+        try await crashed.drainWriter()
         // The process "dies" here: the store has every block, but the tip it holds is genesis.
 
         let restarted = try makeChain(builder, store: store)

@@ -12,13 +12,18 @@ public struct ChainOptions: Sendable {
     /// (see `ChainActor.flush()`). 1 writes every block at once.
     public var commitBatch: Int
     public var commitDelay: Duration
+    /// Writes the store may fall behind by (about one per block) before
+    /// `submit` waits for it: memory stays bounded when the disk is slower
+    /// than validation, and a failing disk stops the chain from growing.
+    public var writeBacklog: Int
 
     public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 64,
-                commitDelay: Duration = .milliseconds(250)) {
+                commitDelay: Duration = .milliseconds(250), writeBacklog: Int = 512) {
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
         self.commitBatch = max(1, commitBatch)
         self.commitDelay = commitDelay
+        self.writeBacklog = max(1, writeBacklog)
     }
 }
 
@@ -28,6 +33,9 @@ public actor ChainActor: AccountProvider {
     public nonisolated let params: ChainParams
     public nonisolated let events = EventHub<ChainEvent>()
     private let store: any ChainStore
+    /// Every write goes through it, off the actor; reads of bodies and undo
+    /// data too, so that they see what is queued.
+    private let writer: StoreWriter
     private let clock: any NodeClock
     private let verifier: any BlockSignatureVerifier
     private let options: ChainOptions
@@ -53,6 +61,7 @@ public actor ChainActor: AccountProvider {
         self.options = options
         self.logger = logger
         orphans = OrphanPool(capacity: options.orphanCapacity)
+        writer = StoreWriter(store: store, logger: logger)
         let genesis = params.genesisBlock
         let genesisHash = genesis.hash
         if let stored = try store.load() {
@@ -84,11 +93,11 @@ public actor ChainActor: AccountProvider {
 
     public func isOnMainChain(_ hash: Hash256) -> Bool { tree.isOnMainChain(hash) }
 
-    public func block(_ hash: Hash256) -> Block? { try? store.block(hash) }
+    public func block(_ hash: Hash256) -> Block? { try? writer.block(hash) }
 
     /// The best-chain block at `height`.
     public func block(atHeight height: UInt64) -> Block? {
-        tree.mainChainHash(at: height).flatMap { try? store.block($0) }
+        tree.mainChainHash(at: height).flatMap { try? writer.block($0) }
     }
 
     public func mainChainHash(at height: UInt64) -> Hash256? { tree.mainChainHash(at: height) }
@@ -132,6 +141,11 @@ public actor ChainActor: AccountProvider {
     /// reorg) when its branch has the most work. Orphans that it completes
     /// are processed too.
     public func submit(_ block: Block) async -> SubmitResult {
+        if writer.backlog > options.writeBacklog {
+            do { try await writer.waitForRoom(limit: options.writeBacklog / 2) } catch {
+                return .invalid(.storage("the chain cannot be written: \(error)"))
+            }
+        }
         let hash = block.hash
         let result = await accept(block, hash: hash)
         if case .connected = result {} else if case .sideBranch = result {} else { return result }
@@ -195,7 +209,7 @@ public actor ChainActor: AccountProvider {
         let entry = BlockIndexEntry(hash: hash, header: block.header,
                                     chainWork: parent.chainWork + (block.header.bits.target?.workForTarget ?? .one),
                                     status: .valid)
-        do { try store.saveBlock(block, entry: entry) } catch { return .invalid(.storage("\(error)")) }
+        writer.enqueue(.block(block, entry))
         tree.insert(entry)
         return moveTipIfHeavier(hash, block)
     }
@@ -223,11 +237,11 @@ public actor ChainActor: AccountProvider {
         guard let current = tree.entry(entry.hash), !current.hasBody else { return .duplicate }
         var restored = current
         restored.hasBody = true
-        do { try store.saveBlock(block, entry: restored) } catch { return .invalid(.storage("\(error)")) }
+        writer.enqueue(.block(block, restored))
         tree.restoreBody(entry.hash)
         lastDisconnectCount = 0
         let best = tree.bestValidCandidate()
-        if best != tree.tip.hash, let bestBlock = try? store.block(best) { reorganize(toward: best, arriving: bestBlock) }
+        if best != tree.tip.hash, let bestBlock = try? writer.block(best) { reorganize(toward: best, arriving: bestBlock) }
         return tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: lastDisconnectCount)
                                               : .sideBranch(height: block.height)
     }
@@ -275,16 +289,13 @@ public actor ChainActor: AccountProvider {
         pruneSideBranches()
     }
 
-    /// One attempt: disconnect to the fork, connect the branch, commit what
-    /// succeeded as one store transaction, then publish the events.
+    /// One attempt: disconnect to the fork, connect the branch, queue what
+    /// succeeded as one store write, then publish the events.
     private func step(to target: Hash256, arriving: Block) {
         guard let path = tree.path(to: target) else { return }
         guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving) }
-        // Disconnecting reads undo data: everything queued must be in the store first.
-        do { try flush() } catch {
-            logger.error("could not write the chain before a reorg: \(error)")
-            return
-        }
+        // Disconnecting reads undo data, which the writer serves, queued or stored.
+        handOverUnwritten()
         // A reorg works on copies and commits before it applies anything.
         var working = state
         var changed: [Address: Account?] = [:]
@@ -293,7 +304,7 @@ public actor ChainActor: AccountProvider {
         var workingTree = tree
 
         for hash in path.disconnect {
-            guard let block = try? store.block(hash), let undo = try? store.undo(hash) else {
+            guard let block = try? writer.block(hash), let undo = try? writer.undo(hash) else {
                 logger.error("missing body or undo data to disconnect \(hash)")
                 return
             }
@@ -303,7 +314,7 @@ public actor ChainActor: AccountProvider {
             disconnected.append((block, block.height))
         }
         for hash in path.connect {
-            let block = hash == arriving.hash ? arriving : (try? store.block(hash))
+            let block = hash == arriving.hash ? arriving : (try? writer.block(hash))
             guard let block else { break }
             do {
                 let undo = try working.connect(block, params: params)
@@ -319,14 +330,9 @@ public actor ChainActor: AccountProvider {
         // A branch that failed early may end with less work than the tip we had:
         // then nothing moves, and the caller looks for the best valid branch again.
         guard workingTree.tip.chainWork > tree.tip.chainWork else { return }
-        let update = TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
-                               accounts: changed, tip: workingTree.tip.hash)
-        do {
-            try record(update)
-        } catch {
-            logger.error("could not commit the new tip: \(error)")
-            return
-        }
+        writer.enqueue(.tip(TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
+                                      accounts: changed, tip: workingTree.tip.hash)))
+        lastWrite = .now
         tree = workingTree
         state = working
         lastDisconnectCount += disconnected.count
@@ -340,7 +346,7 @@ public actor ChainActor: AccountProvider {
     private func failedToConnect(_ hash: Hash256, _ error: ValidationError) {
         lastConnectError = error
         let marked = tree.markInvalid(hash)
-        try? store.setStatus(.invalid, for: marked)
+        writer.enqueue(.status(.invalid, marked))
         logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
     }
 
@@ -351,7 +357,7 @@ public actor ChainActor: AccountProvider {
         var changed: [Address: Account?] = [:]
         var connected: [(block: Block, undo: BlockUndo)] = []
         for hash in hashes {
-            guard let block = hash == arriving.hash ? arriving : (try? store.block(hash)) else { break }
+            guard let block = hash == arriving.hash ? arriving : (try? writer.block(hash)) else { break }
             do {
                 let undo = try state.connect(block, params: params)
                 for address in undo.previous.keys { changed[address] = .some(state.accounts[address]) }
@@ -370,22 +376,15 @@ public actor ChainActor: AccountProvider {
 
     // MARK: Writing behind
 
+    /// Tip moves that only connect blocks, merged, not yet handed to the writer.
     private var unwritten: TipUpdate?
     private var lastWrite = ContinuousClock.now
 
-    /// Writes a reorg's tip move after everything queued before it.
-    private func record(_ update: TipUpdate) throws {
-        try flush()
-        try store.commit(update)
-        lastWrite = .now
-    }
-
-    /// Queues a move that only connects blocks. Queued moves are merged and
-    /// written together (one transaction) when the batch is full or old
-    /// enough. Every block body is already stored by `saveBlock`, and a
-    /// restart reconnects stored blocks beyond the stored tip
-    /// (`resumeBestChain`), so neither a crash nor a failed write loses a
-    /// block: a failed write stays queued and is tried again.
+    /// Queues a move that only connects blocks. Queued moves are merged (an
+    /// account changed by many blocks is written once) and handed to the
+    /// writer together (one transaction) when the batch is full or old
+    /// enough. Every block body is queued before its tip move, and a restart
+    /// reconnects stored blocks beyond the stored tip (`resumeBestChain`).
     private func queue(_ update: TipUpdate) {
         if var pending = unwritten {
             unwritten = nil  // so the merge below mutates in place
@@ -397,21 +396,36 @@ public actor ChainActor: AccountProvider {
             unwritten = update
         }
         if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
-            do { try flush() } catch { logger.error("could not write the chain, will retry: \(error)") }
+            handOverUnwritten()
         }
     }
 
-    /// Writes every queued tip move to the store now.
-    public func flush() throws {
+    private func handOverUnwritten() {
         lastWrite = .now
         guard let pending = unwritten else { return }
-        try store.commit(pending)
         unwritten = nil
+        writer.enqueue(.tip(pending))
     }
 
-    /// Writes queued tip moves that have waited `commitDelay`.
+    /// Writes every queued change to the store, and returns once it is there.
+    /// Throws the store's error if it cannot be written (it stays queued and
+    /// is tried again).
+    public func flush() async throws {
+        handOverUnwritten()
+        try await writer.drain()
+    }
+
+    /// Waits for what the writer holds, leaving merged tip moves queued: a
+    /// test's way to stop between storing the bodies and storing the tip.
+    func drainWriter() async throws {
+        try await writer.drain()
+    }
+
+    /// Hands queued tip moves that have waited `commitDelay` to the writer;
+    /// throws the store's error while writes keep failing.
     public func flushIfDue() throws {
-        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { try flush() }
+        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { handOverUnwritten() }
+        if let failure = writer.failure { throw failure }
     }
 
     /// After a restart: moves to the stored valid branch with the most work,
@@ -419,7 +433,7 @@ public actor ChainActor: AccountProvider {
     /// tip when the process stopped).
     public func resumeBestChain() {
         let best = tree.bestValidCandidate()
-        guard best != tree.tip.hash, let block = try? store.block(best) else { return }
+        guard best != tree.tip.hash, let block = try? writer.block(best) else { return }
         logger.info("reconnecting stored blocks", metadata: ["from": "\(tree.tip.height)", "to": "\(block.height)"])
         reorganize(toward: best, arriving: block)
     }
@@ -427,12 +441,8 @@ public actor ChainActor: AccountProvider {
     private func pruneSideBranches() {
         let stale = tree.staleSideBlocks(depth: options.pruneDepth)
         guard !stale.isEmpty else { return }
-        do {
-            try store.pruneBodies(stale)
-            tree.markPruned(stale)
-        } catch {
-            logger.warning("pruning side branches failed: \(error)")
-        }
+        writer.enqueue(.prune(stale))
+        tree.markPruned(stale)
     }
 }
 

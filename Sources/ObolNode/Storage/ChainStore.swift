@@ -103,4 +103,36 @@ public protocol ChainStore: Sendable {
     func location(ofTransaction txid: Hash256) throws -> TransactionLocation?
     /// The most recent best-chain transactions that paid or spent `address`, newest first.
     func transactions(involving address: Address, limit: Int) throws -> [TransactionLocation]
+    /// Applies `writes` in order. A store that can makes them one transaction
+    /// (`SQLiteChainStore` does); the default applies them one by one. Every
+    /// write is idempotent, so a batch that failed part way may be applied again.
+    func write(_ writes: [StoreWrite]) throws
+}
+
+/// One change to a `ChainStore`, as `StoreWriter` queues it.
+public enum StoreWrite: Sendable {
+    /// `saveBlock`
+    case block(Block, BlockIndexEntry)
+    /// `setStatus`
+    case status(BlockStatus, [Hash256])
+    /// `commit`
+    case tip(TipUpdate)
+    /// `pruneBodies`
+    case prune([Hash256])
+}
+
+extension ChainStore {
+    public func write(_ writes: [StoreWrite]) throws {
+        for write in writes { try apply(write) }
+    }
+
+    /// One write through the store's single-purpose methods.
+    public func apply(_ write: StoreWrite) throws {
+        switch write {
+        case let .block(block, entry): try saveBlock(block, entry: entry)
+        case let .status(status, hashes): try setStatus(status, for: hashes)
+        case let .tip(update): try commit(update)
+        case let .prune(hashes): try pruneBodies(hashes)
+        }
+    }
 }

@@ -120,18 +120,11 @@ public final class SQLiteChainStore: ChainStore {
     }
 
     public func saveBlock(_ block: Block, entry: BlockIndexEntry) throws {
-        try Self.mapErrors("save block \(entry.hash)") {
-            try pool.write { db in try Self.save(block, entry: entry, db) }
-        }
+        try write([.block(block, entry)])
     }
 
     public func setStatus(_ status: BlockStatus, for hashes: [Hash256]) throws {
-        try Self.mapErrors("set status") {
-            try pool.write { db in
-                let statement = try db.cachedStatement(sql: "UPDATE blocks SET status = ? WHERE hash = ?")
-                for hash in hashes { try statement.execute(arguments: [Int64(status.rawValue), hash.data]) }
-            }
-        }
+        try write([.status(status, hashes)])
     }
 
     /// One write transaction. Every connected block and the new tip must have
@@ -139,34 +132,82 @@ public final class SQLiteChainStore: ChainStore {
     /// changes nothing; a connected block whose body was pruned gets it back.
     /// Undo rows of disconnected blocks stay until `pruneBodies`.
     public func commit(_ update: TipUpdate) throws {
-        try Self.mapErrors("commit tip \(update.tip)") {
+        try write([.tip(update)])
+    }
+
+    public func pruneBodies(_ hashes: [Hash256]) throws {
+        try write([.prune(hashes)])
+    }
+
+    /// Every write in one transaction: all of them or, on an error, none.
+    public func write(_ writes: [StoreWrite]) throws {
+        guard !writes.isEmpty else { return }
+        try Self.mapErrors(Self.describe(writes)) {
             try pool.write { db in
-                for block in update.disconnected { try Self.unindex(block, hash: block.hash, db) }
-                for (block, undo) in update.connected {
-                    let hash = block.hash
-                    let lookup = try db.cachedStatement(sql: "SELECT has_body FROM blocks WHERE hash = ?")
-                    guard let row = try Row.fetchOne(lookup, arguments: [hash.data])
-                    else { throw StoreError(.missingBlock, "connected block \(hash) has no index entry") }
-                    if try row.int(0, "has_body") == 0 {
-                        try Self.putBody(block, hash: hash, db)
-                    }
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo (hash, data) VALUES (?, ?)")
-                        .execute(arguments: [hash.data, Data(undo.encoded)])
-                    try Self.index(block, hash: hash, db)
-                }
-                for (address, account) in update.accounts {
-                    if let account {
-                        try Self.put(address, account, db)
-                    } else {
-                        try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?")
-                            .execute(arguments: [address.data])
+                for write in writes {
+                    switch write {
+                    case let .block(block, entry): try Self.save(block, entry: entry, db)
+                    case let .status(status, hashes): try Self.setStatus(status, for: hashes, db)
+                    case let .tip(update): try Self.commit(update, db)
+                    case let .prune(hashes): try Self.prune(hashes, db)
                     }
                 }
-                guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE hash = ?"),
-                                       arguments: [update.tip.data]) != nil
-                else { throw StoreError(.missingBlock, "new tip \(update.tip) has no index entry") }
-                try Self.setTip(update.tip, db)
             }
+        }
+    }
+
+    private static func describe(_ writes: [StoreWrite]) -> String {
+        guard writes.count == 1, let only = writes.first else { return "write \(writes.count) changes" }
+        return switch only {
+        case let .block(_, entry): "save block \(entry.hash)"
+        case .status: "set status"
+        case let .tip(update): "commit tip \(update.tip)"
+        case .prune: "prune bodies"
+        }
+    }
+
+    private static func setStatus(_ status: BlockStatus, for hashes: [Hash256], _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE blocks SET status = ? WHERE hash = ?")
+        for hash in hashes { try statement.execute(arguments: [Int64(status.rawValue), hash.data]) }
+    }
+
+    private static func commit(_ update: TipUpdate, _ db: Database) throws {
+        for block in update.disconnected { try unindex(block, hash: block.hash, db) }
+        for (block, undo) in update.connected {
+            let hash = block.hash
+            let lookup = try db.cachedStatement(sql: "SELECT has_body FROM blocks WHERE hash = ?")
+            guard let row = try Row.fetchOne(lookup, arguments: [hash.data])
+            else { throw StoreError(.missingBlock, "connected block \(hash) has no index entry") }
+            if try row.int(0, "has_body") == 0 {
+                try putBody(block, hash: hash, db)
+            }
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo (hash, data) VALUES (?, ?)")
+                .execute(arguments: [hash.data, Data(undo.encoded)])
+            try index(block, hash: hash, db)
+        }
+        for (address, account) in update.accounts {
+            if let account {
+                try put(address, account, db)
+            } else {
+                try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?")
+                    .execute(arguments: [address.data])
+            }
+        }
+        guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blocks WHERE hash = ?"),
+                               arguments: [update.tip.data]) != nil
+        else { throw StoreError(.missingBlock, "new tip \(update.tip) has no index entry") }
+        try setTip(update.tip, db)
+    }
+
+    private static func prune(_ hashes: [Hash256], _ db: Database) throws {
+        let bodies = try db.cachedStatement(sql: "DELETE FROM bodies WHERE hash = ?")
+        let undo = try db.cachedStatement(sql: "DELETE FROM undo WHERE hash = ?")
+        let flag = try db.cachedStatement(sql: "UPDATE blocks SET has_body = 0 WHERE hash = ?")
+        for hash in hashes {
+            let key: StatementArguments = [hash.data]
+            try bodies.execute(arguments: key)
+            try undo.execute(arguments: key)
+            try flag.execute(arguments: key)
         }
     }
 
@@ -184,22 +225,6 @@ public final class SQLiteChainStore: ChainStore {
             try pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT data FROM undo WHERE hash = ?", arguments: [hash.data])
                     .map { row throws(StoreError) in try row.decoded(BlockUndo.self, 0, "undo of \(hash)") }
-            }
-        }
-    }
-
-    public func pruneBodies(_ hashes: [Hash256]) throws {
-        try Self.mapErrors("prune bodies") {
-            try pool.write { db in
-                let bodies = try db.cachedStatement(sql: "DELETE FROM bodies WHERE hash = ?")
-                let undo = try db.cachedStatement(sql: "DELETE FROM undo WHERE hash = ?")
-                let flag = try db.cachedStatement(sql: "UPDATE blocks SET has_body = 0 WHERE hash = ?")
-                for hash in hashes {
-                    let key: StatementArguments = [hash.data]
-                    try bodies.execute(arguments: key)
-                    try undo.execute(arguments: key)
-                    try flag.execute(arguments: key)
-                }
             }
         }
     }
