@@ -175,9 +175,12 @@ struct ChainActorTests {
         let chain = try makeChain(main, store: store, options: ChainOptions(pruneDepth: 2))
         _ = await chain.submitAll(main.blocks.dropFirst().prefix(2))
         #expect(await chain.submit(side.tip) == .sideBranch(height: 2))
+        try await chain.flush()
         #expect(try store.block(side.tip.hash) != nil)
         _ = await chain.submitAll(main.blocks.dropFirst(3))
         #expect(await chain.entry(side.tip.hash)?.hasBody == false)
+        #expect(await chain.block(side.tip.hash) == nil, "the queued prune hides the body at once")
+        try await chain.flush()
         #expect(try store.block(side.tip.hash) == nil)
         #expect(await chain.block(main.tip.hash) != nil)
     }

@@ -181,13 +181,19 @@ public final class SQLiteChainStore: ChainStore {
             if try row.int(0, "has_body") == 0 {
                 try putBody(block, hash: hash, db)
             }
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo (hash, data) VALUES (?, ?)")
-                .execute(arguments: [hash.data, Data(undo.encoded)])
+            let putUndo = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO undo (hash, data) VALUES (?, ?)")
+            putUndo.bind(1, hash)
+            putUndo.bind(2, undo.encoded)
+            try putUndo.run()
             try index(block, hash: hash, db)
         }
+        let putAccount = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce) VALUES (?, ?, ?)")
         for (address, account) in update.accounts {
             if let account {
-                try put(address, account, db)
+                putAccount.bind(1, address)
+                putAccount.bind(2, Int64(bitPattern: account.balance))
+                putAccount.bind(3, Int64(bitPattern: account.nonce))
+                try putAccount.run()
             } else {
                 try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?")
                     .execute(arguments: [address.data])
@@ -287,8 +293,10 @@ public final class SQLiteChainStore: ChainStore {
             """).execute(arguments: [entry.hash.data, Int64(bitPattern: entry.height), entry.previousHash.data,
                                      Data(entry.header.encoded), Data(entry.chainWork.littleEndianBytes),
                                      Int64(entry.status.rawValue)])
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)")
-            .execute(arguments: [entry.hash.data, Data(block.encoded)])
+        let body = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)")
+        body.bind(1, entry.hash)
+        body.bind(2, block.encoded)
+        try body.run()
     }
 
     /// Restores the body of a block that was pruned and is now connected again.
@@ -310,19 +318,24 @@ public final class SQLiteChainStore: ChainStore {
 
     /// Adds a block joining the best chain to the transaction and address indexes.
     private static func index(_ block: Block, hash: Hash256, _ db: Database) throws {
-        let blockData = hash.data
         let height = Int64(bitPattern: block.height)
-        let tx = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO txindex (txid, block, height, idx) VALUES (?, ?, ?, ?)
-            """)
+        let tx = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO txindex (txid, block, height, idx) VALUES (?, ?, ?, ?)")
         for (index, transaction) in block.transactions.enumerated() {
-            try tx.execute(arguments: [transaction.id.data, blockData, height, index])
+            tx.bind(1, transaction.id)
+            tx.bind(2, hash)
+            tx.bind(3, height)
+            tx.bind(4, Int64(index))
+            try tx.run()
         }
-        let address = try db.cachedStatement(sql: """
+        let address = try SQLiteBinder(db, sql: """
             INSERT OR REPLACE INTO address_tx (address, height, idx, txid) VALUES (?, ?, ?, ?)
             """)
         try block.forEachIndexedAddress { txid, index, addr in
-            try address.execute(arguments: [addr.data, height, index, txid.data])
+            address.bind(1, addr)
+            address.bind(2, height)
+            address.bind(3, Int64(index))
+            address.bind(4, txid)
+            try address.run()
         }
     }
 

@@ -2,20 +2,22 @@ import Foundation
 import Logging
 import ObolCore
 
-/// Applies a `ChainStore`'s writes on a thread of its own, in the order they
-/// were queued, so that the chain actor never waits for the disk: validating
-/// the next block overlaps with writing the last ones.
+/// Applies a `ChainStore`'s writes off the caller's thread (a serial
+/// dispatch queue: writes block on the disk, so they stay out of Swift's
+/// cooperative pool), in the order they were queued, so that the chain actor
+/// never waits for the disk: validating the next block overlaps with writing
+/// the last ones.
 ///
 /// - Order: writes reach the store in queue order, each batch (everything
-///   queued when the thread wakes) as one `ChainStore.write` call, which
+///   queued when the queue gets to it) as one `ChainStore.write` call, which
 ///   `SQLiteChainStore` makes one transaction. The store always holds a
 ///   prefix of the queue.
 /// - Reads: `block` and `undo` see queued writes before the store does.
 /// - Failure: a batch that fails stays at the head of the queue and is tried
 ///   again after `retryInterval`, or at once by `drain()`, which throws the
 ///   error while the store keeps failing. Nothing queued is dropped.
-/// - Lifetime: the thread ends once the writer is released and its queue is
-///   written (or has failed once more).
+/// - Lifetime: writes queued before the writer is released are still
+///   written; once released, a failing store gets one more attempt, at once.
 public final class StoreWriter: Sendable {
     public let store: any ChainStore
     private let shared: Shared
@@ -23,13 +25,15 @@ public final class StoreWriter: Sendable {
     public init(store: any ChainStore, retryInterval: Duration = .milliseconds(250),
                 logger: Logger = Logger(label: "obol.store")) {
         self.store = store
-        shared = Shared(retryInterval: retryInterval)
-        let thread = Thread { [shared, store] in shared.run(store, logger: logger) }
-        thread.name = "obol-store-writer"
-        thread.start()
+        shared = Shared(store: store, retryInterval: retryInterval, logger: logger)
     }
 
-    deinit { shared.close() }
+    /// Writes still queued get one more attempt at once, even if a failed
+    /// batch was waiting for its retry time.
+    deinit {
+        shared.locked { $0.closed = true }
+        shared.schedule(retryNow: true)
+    }
 
     // MARK: Writing
 
@@ -38,7 +42,8 @@ public final class StoreWriter: Sendable {
 
     public func enqueue(contentsOf writes: [StoreWrite]) {
         guard !writes.isEmpty else { return }
-        shared.locked(wake: true) { $0.append(writes) }
+        shared.locked { $0.append(writes) }
+        shared.schedule(retryNow: false)
     }
 
     /// Waits until everything queued before the call is in the store. A batch
@@ -56,14 +61,17 @@ public final class StoreWriter: Sendable {
 
     private func wait(forBacklogAtMost limit: Int, retryNow: Bool) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let ready: Bool = shared.locked(wake: retryNow) { state in
+            let ready: Bool = shared.locked { state in
                 let target = state.nextSequence - 1 - UInt64(min(limit, state.queue.count))
                 guard state.written < target else { return true }
                 state.waiters.append((target, continuation))
-                if retryNow { state.retryNow = true }
                 return false
             }
-            if ready { continuation.resume() }
+            if ready {
+                continuation.resume()
+            } else if retryNow {
+                shared.schedule(retryNow: true)
+            }
         }
     }
 
@@ -77,18 +85,20 @@ public final class StoreWriter: Sendable {
 
     /// The body of `hash`, queued or stored.
     public func block(_ hash: Hash256) throws -> Block? {
-        if let queued = shared.locked({ $0.bodies[hash]?.block }) { return queued }
-        return try store.block(hash)
+        let (queued, pruned) = shared.locked { ($0.bodies[hash]?.block, $0.pruned[hash] != nil) }
+        if let queued { return queued }
+        return pruned ? nil : try store.block(hash)
     }
 
     /// The undo data of `hash`, queued or stored.
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
-        if let queued = shared.locked({ $0.undo[hash]?.undo }) { return queued }
-        return try store.undo(hash)
+        let (queued, pruned) = shared.locked { ($0.undo[hash]?.undo, $0.pruned[hash] != nil) }
+        if let queued { return queued }
+        return pruned ? nil : try store.undo(hash)
     }
 }
 
-// MARK: - The queue and its thread
+// MARK: - The queue
 
 private struct WriterState {
     var queue: [(sequence: UInt64, write: StoreWrite)] = []
@@ -98,9 +108,11 @@ private struct WriterState {
     /// Bodies and undo data of queued writes, by block, with the number of the write.
     var bodies: [Hash256: (sequence: UInt64, block: Block)] = [:]
     var undo: [Hash256: (sequence: UInt64, undo: BlockUndo)] = [:]
+    /// Blocks whose body and undo data a queued prune drops.
+    var pruned: [Hash256: UInt64] = [:]
     var failure: (any Error)?
-    var retryAt: ContinuousClock.Instant?
-    var retryNow = false
+    /// A write job is queued, or a retry is set for later.
+    var scheduled = false
     var closed = false
     /// Each resumed once `written` reaches its number, or with the next failure.
     var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -111,19 +123,23 @@ private struct WriterState {
             nextSequence += 1
             queue.append((sequence, write))
             switch write {
-            case let .block(block, entry): bodies[entry.hash] = (sequence, block)
+            case let .block(block, entry):
+                bodies[entry.hash] = (sequence, block)
+                pruned[entry.hash] = nil
             case let .tip(update): for (block, data) in update.connected { undo[block.hash] = (sequence, data) }
             case let .prune(hashes):
                 for hash in hashes {
                     bodies[hash] = nil
                     undo[hash] = nil
+                    pruned[hash] = sequence
                 }
             case .status: break
             }
         }
     }
 
-    /// The first `count` writes are in the store.
+    /// The first `count` writes are in the store: drops them and what they
+    /// held for readers, and returns the waiters that are done.
     mutating func wrote(_ count: Int) -> [CheckedContinuation<Void, any Error>] {
         for (sequence, write) in queue.prefix(count) {
             switch write {
@@ -132,89 +148,88 @@ private struct WriterState {
                 for (block, _) in update.connected where undo[block.hash]?.sequence == sequence {
                     undo[block.hash] = nil
                 }
+            case let .prune(hashes):
+                for hash in hashes where pruned[hash] == sequence { pruned[hash] = nil }
             default: break
             }
         }
         written = queue[count - 1].sequence
         queue.removeFirst(count)
         failure = nil
-        retryAt = nil
         let done = waiters.filter { $0.target <= written }
         waiters.removeAll { $0.target <= written }
         return done.map(\.continuation)
     }
 
-    /// Waits for work: a queue, and no failure still waiting for its retry time.
-    var mayWrite: Bool {
-        guard !queue.isEmpty else { return false }
-        guard failure != nil else { return true }
-        return closed || retryNow || (retryAt.map { ContinuousClock.now >= $0 } ?? true)
+    /// A failed attempt: every waiter gets the error.
+    mutating func failed(_ error: any Error) -> [CheckedContinuation<Void, any Error>] {
+        failure = error
+        defer { waiters.removeAll() }
+        return waiters.map(\.continuation)
     }
 }
 
 private final class Shared: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var state = WriterState()  // guarded by `condition`
-    let retryInterval: Duration
+    private let lock = NSLock()
+    private var state = WriterState()  // guarded by `lock`
+    private let queue = DispatchQueue(label: "obol.store-writer")
+    private let store: any ChainStore
+    private let retryInterval: Duration
+    private let logger: Logger
 
-    init(retryInterval: Duration) {
+    init(store: any ChainStore, retryInterval: Duration, logger: Logger) {
+        self.store = store
         self.retryInterval = retryInterval
+        self.logger = logger
     }
 
-    /// Runs `body` under the lock; `wake` tells the thread the state changed.
-    func locked<T>(wake: Bool = false, _ body: (inout WriterState) -> T) -> T {
-        condition.lock()
-        defer {
-            if wake { condition.signal() }
-            condition.unlock()
-        }
+    func locked<T>(_ body: (inout WriterState) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
         return body(&state)
     }
 
-    func close() {
-        locked(wake: true) { $0.closed = true }
+    /// Starts a write job unless one is queued or a failed batch waits for
+    /// its retry time; `retryNow` starts one even then.
+    func schedule(retryNow: Bool) {
+        let start: Bool = locked { state in
+            guard !state.queue.isEmpty, !state.scheduled || (retryNow && state.failure != nil) else { return false }
+            state.scheduled = true
+            return true
+        }
+        if start { queue.async { self.writeQueued() } }
     }
 
-    func run(_ store: any ChainStore, logger: Logger) {
-        condition.lock()
+    /// Writes batches until the queue is empty or a batch fails.
+    private func writeQueued() {
         while true {
-            while !state.mayWrite && !(state.closed && state.queue.isEmpty) {
-                if let retryAt = state.retryAt, state.failure != nil {
-                    let (seconds, attoseconds) = (retryAt - ContinuousClock.now).components
-                    let interval = Double(seconds) + Double(attoseconds) * 1e-18
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: max(0.001, interval)))
-                } else {
-                    condition.wait()
+            let batch: [StoreWrite]? = locked { state in
+                guard !state.queue.isEmpty else {
+                    state.scheduled = false
+                    return nil
                 }
+                return state.queue.map(\.write)
             }
-            if state.queue.isEmpty { break }  // closed, and everything written
-            let wasClosed = state.closed
-            let batch = state.queue.map(\.write)
-            state.retryNow = false
-            condition.unlock()
-
-            var error: (any Error)?
-            do { try store.write(batch) } catch let failure { error = failure }
-
-            condition.lock()
-            var resumed: [CheckedContinuation<Void, any Error>] = []
-            if let error {
-                logger.error("could not write the chain, will retry", metadata: ["error": "\(error)"])
-                state.failure = error
-                state.retryAt = ContinuousClock.now + retryInterval
-                resumed = state.waiters.map(\.continuation)
-                state.waiters.removeAll()
-                condition.unlock()
-                for continuation in resumed { continuation.resume(throwing: error) }
-                condition.lock()
-                if wasClosed { break }  // released with a failing store: give up
-            } else {
-                resumed = state.wrote(batch.count)
-                condition.unlock()
-                for continuation in resumed { continuation.resume() }
-                condition.lock()
+            guard let batch else { return }
+            do {
+                try store.write(batch)
+            } catch {
+                let (waiters, closed) = locked { ($0.failed(error), $0.closed) }
+                for waiter in waiters { waiter.resume(throwing: error) }
+                if closed {
+                    logger.error("could not write the chain; the writer is closed, giving up", metadata: ["error": "\(error)"])
+                    locked { $0.scheduled = false }
+                } else {
+                    logger.error("could not write the chain, will retry", metadata: ["error": "\(error)"])
+                    let (seconds, attoseconds) = retryInterval.components
+                    let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+                    // Weak: a released writer's retry is the one its deinit starts.
+                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in self?.writeQueued() }
+                }
+                return
             }
+            let done = locked { $0.wrote(batch.count) }
+            for waiter in done { waiter.resume() }
         }
-        condition.unlock()
     }
 }
