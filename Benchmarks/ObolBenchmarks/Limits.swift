@@ -37,6 +37,11 @@ enum LimitMetric {
     static let versusCoresTimesRaw = larger("vs cores × raw 1 core (%)")
     static let versusRawAllCores = larger("vs raw on all cores, same run (%)")
     static let rawAllCoresWithParse = larger("Raw parse + verify, all cores (#/s, wall)")
+    /// libsecp256k1's own `ecdsa_verify` benchmark (src/bench_verify.c)
+    /// parses the public key and the signature in every iteration: this is
+    /// that loop, on one thread, per CPU second.
+    static let rawOneCoreWithParse = larger("Raw parse + verify, 1 core (#/s, CPU time)")
+    static let versusCoresTimesRawWithParse = larger("vs cores × raw parse + verify 1 core (%)")
     static let versusRawAllCoresWithParse = larger("vs raw parse + verify on all cores, same run (%)")
     /// Items per CPU second of the path over raw verifications per CPU second
     /// on one core: the path's own cost per item, whatever the parallelism.
@@ -54,7 +59,7 @@ enum LimitMetric {
     static let importVersusValidation = larger("Import / validation (%)")
 
     static let versusRaw = [rate, rawOneCore, rawAllCores, rawAllCoresWithParse, versusCoresTimesRaw, versusRawAllCores,
-                            versusRawAllCoresWithParse, perCPUVersusRaw, coresUsed]
+                            versusRawAllCoresWithParse, rawOneCoreWithParse, versusCoresTimesRawWithParse, perCPUVersusRaw, coresUsed]
 
     static func configuration(_ metrics: [BenchmarkMetric], units: [BenchmarkMetric: BenchmarkUnits] = [:],
                               maxDuration: Duration, maxIterations: Int = 1_000,
@@ -201,6 +206,9 @@ struct RawRates {
     /// Parse key + parse signature + verify on every core, per wall second:
     /// the floor for keys never seen before (every transfer of these fixtures).
     var allCoresWithParse: Double
+    /// Parse key + parse signature + verify, one thread, per CPU second: the
+    /// loop of libsecp256k1's own bench_verify.
+    var oneCoreWithParse: Double
 }
 
 /// `verify(i)` for every i on every core at once (batches of 16 from a
@@ -234,9 +242,19 @@ private func rawReference(_ parsed: ParsedSignatures) async -> RawRates {
         precondition(verified == count, "a reference signature did not verify")
         oneCore.update { $0 = rate }
     }
+    let oneCoreWithParse = Shared(0.0)
+    await onThreads(1) { _ in
+        var verified = 0
+        let cpu0 = Now.threadCPU()
+        for i in 0..<count where parsed.parseAndVerify(i) { verified += 1 }
+        let rate = perSecond(count, ns: Now.threadCPU() - cpu0)
+        precondition(verified == count, "a reference signature did not verify")
+        oneCoreWithParse.update { $0 = rate }
+    }
     let allCores = await onAllCores(count) { parsed.verify($0) }
     let withParse = await onAllCores(count) { parsed.parseAndVerify($0) }
-    return RawRates(oneCore: oneCore.value, allCores: allCores, allCoresWithParse: withParse)
+    return RawRates(oneCore: oneCore.value, allCores: allCores, allCoresWithParse: withParse,
+                    oneCoreWithParse: oneCoreWithParse.value)
 }
 
 /// Records a parallel path's rate against the raw references: `items` in
@@ -251,6 +269,8 @@ private func recordVersusRaw(_ benchmark: Benchmark, items: Int, ns: Int, cpuNs:
     record(benchmark, M.versusCoresTimesRaw, 100 * rate / (Double(Machine.cores) * raw.oneCore))
     record(benchmark, M.versusRawAllCores, 100 * rate / raw.allCores)
     record(benchmark, M.versusRawAllCoresWithParse, 100 * rate / raw.allCoresWithParse)
+    record(benchmark, M.rawOneCoreWithParse, raw.oneCoreWithParse)
+    record(benchmark, M.versusCoresTimesRawWithParse, 100 * rate / (Double(Machine.cores) * raw.oneCoreWithParse))
     record(benchmark, M.perCPUVersusRaw, 100 * perSecond(items, ns: cpuNs) / raw.oneCore)
     record(benchmark, M.coresUsed, 100 * Double(cpuNs) / Double(ns))
 }
@@ -361,6 +381,29 @@ private func registerMempoolLimit() {
             let ns = Now.wall() - wall0
             let cpu = Now.processCPU() - cpu0
             benchmark.stopMeasurement()
+            guard accepted == fixture.transfers.count else {
+                benchmark.error("the mempool accepted \(accepted) of \(fixture.transfers.count) transfers")
+                return
+            }
+            recordVersusRaw(benchmark, items: accepted, ns: ns, cpuNs: cpu, raw: raw)
+        }
+    }
+    // The same 2,000 transfers in one `submit(contentsOf:)`, as a peer's relay
+    // message brings them: checked on every core, admitted in one actor call.
+    Benchmark("Limit.mempoolBatch2000",
+              configuration: M.configuration(M.versusRaw, maxDuration: .seconds(4))) { benchmark in
+        await onCorePool(benchmark) {
+            let fixture = try LimitFixture.shared2000.get()
+            let raw = await rawReference(fixture.parsed)
+            let mempool = MempoolActor(params: fixture.params, accounts: fixture.chain)
+            benchmark.startMeasurement()
+            let wall0 = Now.wall()
+            let cpu0 = Now.processCPU()
+            let results = await mempool.submit(contentsOf: fixture.transfers, workers: Machine.cores)
+            let ns = Now.wall() - wall0
+            let cpu = Now.processCPU() - cpu0
+            benchmark.stopMeasurement()
+            let accepted = results.filter { if case .success = $0 { true } else { false } }.count
             guard accepted == fixture.transfers.count else {
                 benchmark.error("the mempool accepted \(accepted) of \(fixture.transfers.count) transfers")
                 return

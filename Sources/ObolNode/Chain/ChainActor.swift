@@ -89,6 +89,12 @@ public actor ChainActor: AccountProvider {
 
     public func account(_ address: Address) -> Account { state[address] }
 
+    public func accounts(_ addresses: [Address]) -> [Address: Account] {
+        var result = [Address: Account](minimumCapacity: addresses.count)
+        for address in addresses { result[address] = state[address] }
+        return result
+    }
+
     public func entry(_ hash: Hash256) -> BlockIndexEntry? { tree.entry(hash) }
 
     public func isOnMainChain(_ hash: Hash256) -> Bool { tree.isOnMainChain(hash) }

@@ -49,6 +49,16 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
 /// Reads account state at the best tip.
 public protocol AccountProvider: Sendable {
     func account(_ address: Address) async -> Account
+    /// Several accounts read at once (one hop for a whole batch).
+    func accounts(_ addresses: [Address]) async -> [Address: Account]
+}
+
+extension AccountProvider {
+    public func accounts(_ addresses: [Address]) async -> [Address: Account] {
+        var result = [Address: Account](minimumCapacity: addresses.count)
+        for address in addresses { result[address] = await account(address) }
+        return result
+    }
 }
 
 /// What a miner needs to build the next block on the tip.

@@ -43,6 +43,54 @@ public actor MempoolActor {
         return await admit(verified: transfer)
     }
 
+    /// Offers many transfers at once, as a peer's relay message or a batch
+    /// from a wallet brings them: stateless rules and signatures are checked
+    /// on every core (`workers` tasks), then the valid ones are admitted in
+    /// one actor call with one account read for all their senders. The
+    /// results are in the order of `transfers`; admission runs in that
+    /// order too, so a sender's nonce chain may come in one batch.
+    public nonisolated func submit(contentsOf transfers: [Transfer],
+                                   workers: Int = ProcessInfoCores.active) async -> [Result<Hash256, MempoolRejection>] {
+        let checked = await TransferBatchChecker.check(transfers, params: params, workers: workers)
+        return await admit(checked: transfers, failures: checked)
+    }
+
+    private func admit(checked transfers: [Transfer],
+                       failures: [Int: MempoolRejection]) async -> [Result<Hash256, MempoolRejection>] {
+        var results = [Result<Hash256, MempoolRejection>?](repeating: nil, count: transfers.count)
+        var senders = Set<Address>()
+        for (i, transfer) in transfers.enumerated() {
+            if let failure = failures[i] {
+                results[i] = .failure(failure)
+            } else {
+                senders.insert(transfer.senderAddress)
+            }
+        }
+        // As in `admit(verified:)`: read again if chain events ran during the read.
+        var accounts: [Address: Account] = [:]
+        var current = false
+        for _ in 0..<Self.accountReadAttempts where !current {
+            let seen = chainEventsHandled
+            accounts = await self.accounts.accounts(Array(senders))
+            current = seen == chainEventsHandled
+        }
+        let now = clock.now()
+        for (i, transfer) in transfers.enumerated() where results[i] == nil {
+            do {
+                try pool.precheck(transfer)
+                // Pending transfers of the sender (earlier in this batch too) count.
+                let events = try pool.add(transfer, account: accounts[transfer.senderAddress] ?? .empty, now: now,
+                                          signature: .verified)
+                if !current { pool.markForRevalidation(transfer.senderAddress) }
+                publish(events)
+                results[i] = .success(transfer.id)
+            } catch {
+                results[i] = .failure(error)
+            }
+        }
+        return results.map { $0! }
+    }
+
     /// The actor's part of `submit`, for a transfer whose signature is valid.
     private func admit(verified transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
         do {
