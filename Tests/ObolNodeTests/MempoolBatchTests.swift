@@ -1,5 +1,5 @@
 import ObolCore
-import ObolNode
+@testable import ObolNode
 import Testing
 
 /// `MempoolActor.submit(contentsOf:)`: a batch is checked on several cores
@@ -58,5 +58,65 @@ import Testing
         #expect(results[50] == .failure(.invalid(.invalidSignature(batch[50].id))))
         #expect(results[51] == .failure(.nonceGap(expected: 50, actual: 51)))
         #expect(await mempool.count == 50)
+    }
+}
+
+/// `AdmissionQueue`: the group admission behind concurrent single submits.
+@Suite struct AdmissionQueueTests {
+    typealias F = MempoolFixture
+    let key = ChainParams.devnetAllocationKey
+
+    @Test func theFirstArrivalDrainsAndLaterOnesWaitForIt() async {
+        let queue = AdmissionQueue()
+        let transfers = (0..<3).map { F.transfer(key, nonce: UInt64($0)) }
+        let first = queue.arrive(transfers[0])
+        let second = queue.arrive(transfers[1])
+        #expect(first.drain && !second.drain, "one drainer at a time")
+        let batch = queue.take()
+        #expect(batch?.map { $0.0 } == [transfers[0], transfers[1]], "everything waiting, in arrival order")
+        let third = queue.arrive(transfers[2])
+        #expect(!third.drain, "the drain is still running: it takes this one too")
+        #expect(queue.take()?.map { $0.0 } == [transfers[2]])
+        #expect(queue.take() == nil, "nothing waits: the drain ends")
+        let next = queue.arrive(transfers[0])
+        #expect(next.drain, "the next arrival starts a new drain")
+    }
+
+    @Test func eachCallerGetsItsOwnVerdictWhetherItWaitsFirstOrNot() async {
+        let queue = AdmissionQueue()
+        let (early, _) = queue.arrive(F.transfer(key, nonce: 0))
+        let (late, _) = queue.arrive(F.transfer(key, nonce: 1))
+        let id = F.transfer(key, nonce: 0).id
+        early.deliver(.success(id))  // delivered before anyone waits
+        async let waited = late.verdict  // waits before it is delivered
+        try? await Task.sleep(for: .milliseconds(20))
+        late.deliver(.failure(.duplicate))
+        #expect(await early.verdict == .success(id))
+        #expect(await waited == .failure(.duplicate))
+    }
+
+    @Test func concurrentSubmitsAllGetTheirVerdicts() async {
+        let senders = (0..<64).map { _ in PrivateKey.generate() }
+        let accounts = MempoolTestAccounts(Dictionary(uniqueKeysWithValues: senders.map { ($0.publicKey.address, F.rich) }))
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock(F.start))
+        let transfers = senders.map { F.transfer($0, nonce: 0) }
+        let forged = F.transfer(senders[0], nonce: 1).withSignature(transfers[1].signature)
+        // Each transfer twice (the second copy is a duplicate), and one forgery, all at once.
+        let submissions = transfers + transfers + [forged]
+        let verdicts = await withTaskGroup(of: (Int, Result<Hash256, MempoolRejection>).self) { group in
+            for (i, transfer) in submissions.enumerated() {
+                group.addTask { (i, await mempool.submit(transfer)) }
+            }
+            var verdicts = [Int: Result<Hash256, MempoolRejection>]()
+            for await (i, verdict) in group { verdicts[i] = verdict }
+            return verdicts
+        }
+        for (i, transfer) in transfers.enumerated() {
+            // Whichever copy arrived first is admitted; the other is a duplicate.
+            let pair = [verdicts[i], verdicts[i + transfers.count]]
+            #expect(pair.contains(.success(transfer.id)) && pair.contains(.failure(.duplicate)))
+        }
+        #expect(verdicts[submissions.count - 1] == .failure(.invalid(.invalidSignature(forged.id))))
+        #expect(await mempool.count == transfers.count)
     }
 }

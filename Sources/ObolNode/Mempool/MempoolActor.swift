@@ -9,6 +9,8 @@ public actor MempoolActor {
     private let accounts: any AccountProvider
     private let clock: any NodeClock
     private nonisolated let hub = EventHub<MempoolEvent>()
+    /// Verified transfers waiting to be admitted together.
+    private nonisolated let admissions = AdmissionQueue()
     private var pool: MempoolPool
     /// Counts handled block events, so a call can tell whether one ran during its awaits.
     private var chainEventsHandled: UInt64 = 0
@@ -30,9 +32,10 @@ public actor MempoolActor {
 
     /// Offers a transfer. Its stateless rules and its signature are checked
     /// first, on the caller's task and off the actor, so that submissions from
-    /// many tasks verify on many cores at once while the actor only does the
-    /// bookkeeping; then every other rule is checked against the pool as it is
-    /// after the account read.
+    /// many tasks verify on many cores at once. Then it joins the transfers
+    /// waiting for the actor (`AdmissionQueue`): concurrent submissions are
+    /// admitted together, in arrival order, with one account read, and every
+    /// other rule is checked against the pool as it is after that read.
     public nonisolated func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
         do {
             try TransferRules.checkSanity(transfer, params: params)
@@ -40,7 +43,14 @@ public actor MempoolActor {
             return .failure(.invalid(error))
         }
         guard transfer.hasValidSignature else { return .failure(.invalid(.invalidSignature(transfer.id))) }
-        return await admit(verified: transfer)
+        let (slot, drain) = admissions.arrive(transfer)
+        if drain {
+            while let batch = admissions.take() {
+                let verdicts = await admit(checked: batch.map(\.0), failures: [:])
+                for ((_, waiting), verdict) in zip(batch, verdicts) { waiting.deliver(verdict) }
+            }
+        }
+        return await slot.verdict
     }
 
     /// Offers many transfers at once, as a peer's relay message or a batch
@@ -55,6 +65,8 @@ public actor MempoolActor {
         return await admit(checked: transfers, failures: checked)
     }
 
+    /// The actor's part of both submits: every rule but the stateless ones and
+    /// the signature (`failures` holds the transfers that failed those).
     private func admit(checked transfers: [Transfer],
                        failures: [Int: MempoolRejection]) async -> [Result<Hash256, MempoolRejection>] {
         var results = [Result<Hash256, MempoolRejection>?](repeating: nil, count: transfers.count)
@@ -66,10 +78,12 @@ public actor MempoolActor {
                 senders.insert(transfer.senderAddress)
             }
         }
-        // As in `admit(verified:)`: read again if chain events ran during the read.
+        // An account read while chain events were being handled may predate the
+        // pool's state (it could re-admit a transfer the pool just saw confirmed):
+        // read again until no chain event ran in between.
         var accounts: [Address: Account] = [:]
-        var current = false
-        for _ in 0..<Self.accountReadAttempts where !current {
+        var current = senders.isEmpty
+        for _ in 0..<Self.accountReadAttempts where !current && !senders.isEmpty {
             let seen = chainEventsHandled
             accounts = await self.accounts.accounts(Array(senders))
             current = seen == chainEventsHandled
@@ -89,36 +103,6 @@ public actor MempoolActor {
             }
         }
         return results.map { $0! }
-    }
-
-    /// The actor's part of `submit`, for a transfer whose signature is valid.
-    private func admit(verified transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
-        do {
-            try pool.precheck(transfer)
-        } catch {
-            return .failure(error)
-        }
-        let sender = transfer.senderAddress
-        // An account read while chain events were being handled may predate the
-        // pool's state (it could re-admit a transfer the pool just saw confirmed):
-        // read again until no chain event ran in between.
-        var account = Account.empty
-        var current = false
-        for _ in 0..<Self.accountReadAttempts where !current {
-            let seen = chainEventsHandled
-            account = await accounts.account(sender)
-            current = seen == chainEventsHandled
-        }
-        // Other calls may have run during the awaits: `add` checks everything again
-        // (duplicate included) except the signature.
-        do {
-            let events = try pool.add(transfer, account: account, now: clock.now(), signature: .verified)
-            if !current { pool.markForRevalidation(sender) }
-            publish(events)
-            return .success(transfer.id)
-        } catch {
-            return .failure(error)
-        }
     }
 
     /// Processes one chain event. Chain events must be handled in the order
