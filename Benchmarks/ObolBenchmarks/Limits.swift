@@ -357,41 +357,33 @@ private func onCorePoolUnrecorded(_ benchmark: Benchmark, _ body: () async throw
 // MARK: - Mempool
 
 private func registerMempoolLimit() {
-    let M = LimitMetric.self
     // 2,000 transfers from 2,000 funded senders submitted at once to a new
-    // MempoolActor whose accounts come from a real ChainActor.
-    Benchmark("Limit.mempool2000",
-              configuration: M.configuration(M.versusRaw, maxDuration: .seconds(4))) { benchmark in
-        await onCorePool(benchmark) {
-            let fixture = try LimitFixture.shared2000.get()
-            let raw = await rawReference(fixture.parsed)
-            let mempool = MempoolActor(params: fixture.params, accounts: fixture.chain)
-            benchmark.startMeasurement()
-            let wall0 = Now.wall()
-            let cpu0 = Now.processCPU()
-            let accepted = await withTaskGroup(of: Bool.self) { group in
-                for transfer in fixture.transfers {
-                    group.addTask {
-                        if case .success = await mempool.submit(transfer) { return true }
-                        return false
-                    }
+    // MempoolActor whose accounts come from a real ChainActor: one task each.
+    registerAdmission("Limit.mempool2000") { mempool, transfers in
+        await withTaskGroup(of: Bool.self) { group in
+            for transfer in transfers {
+                group.addTask {
+                    if case .success = await mempool.submit(transfer) { return true }
+                    return false
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            let ns = Now.wall() - wall0
-            let cpu = Now.processCPU() - cpu0
-            benchmark.stopMeasurement()
-            guard accepted == fixture.transfers.count else {
-                benchmark.error("the mempool accepted \(accepted) of \(fixture.transfers.count) transfers")
-                return
-            }
-            recordVersusRaw(benchmark, items: accepted, ns: ns, cpuNs: cpu, raw: raw)
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
     }
     // The same 2,000 transfers in one `submit(contentsOf:)`, as a peer's relay
     // message brings them: checked on every core, admitted in one actor call.
-    Benchmark("Limit.mempoolBatch2000",
-              configuration: M.configuration(M.versusRaw, maxDuration: .seconds(4))) { benchmark in
+    registerAdmission("Limit.mempoolBatch2000") { mempool, transfers in
+        await mempool.submit(contentsOf: transfers, workers: Machine.cores)
+            .filter { if case .success = $0 { true } else { false } }.count
+    }
+}
+
+/// A benchmark of `admit` (which returns how many transfers it got
+/// accepted) on a new MempoolActor, against the raw references.
+private func registerAdmission(_ name: String,
+                               admit: @escaping @Sendable (MempoolActor, [Transfer]) async -> Int) {
+    let M = LimitMetric.self
+    Benchmark(name, configuration: M.configuration(M.versusRaw, maxDuration: .seconds(4))) { benchmark in
         await onCorePool(benchmark) {
             let fixture = try LimitFixture.shared2000.get()
             let raw = await rawReference(fixture.parsed)
@@ -399,11 +391,10 @@ private func registerMempoolLimit() {
             benchmark.startMeasurement()
             let wall0 = Now.wall()
             let cpu0 = Now.processCPU()
-            let results = await mempool.submit(contentsOf: fixture.transfers, workers: Machine.cores)
+            let accepted = await admit(mempool, fixture.transfers)
             let ns = Now.wall() - wall0
             let cpu = Now.processCPU() - cpu0
             benchmark.stopMeasurement()
-            let accepted = results.filter { if case .success = $0 { true } else { false } }.count
             guard accepted == fixture.transfers.count else {
                 benchmark.error("the mempool accepted \(accepted) of \(fixture.transfers.count) transfers")
                 return

@@ -302,7 +302,7 @@ public actor ChainActor: AccountProvider {
         guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving) }
         // Disconnecting reads undo data, which the writer serves, queued or stored.
         handOverUnwritten()
-        // A reorg works on copies and commits before it applies anything.
+        // A reorg works on copies: a block that fails to connect leaves the tip as it was.
         var working = state
         var changed: [Address: Account?] = [:]
         var disconnected: [(Block, UInt64)] = []
