@@ -47,7 +47,9 @@ public final class StoreWriter: Sendable {
     }
 
     /// Waits until everything queued before the call is in the store. A batch
-    /// that failed is tried again at once; its error is thrown if it fails again.
+    /// that failed is tried again at once (unless an attempt is under way);
+    /// the error of the next attempt that fails is thrown. It waits for the
+    /// store however long a write takes: cancelling the task does not end it.
     public func drain() async throws {
         try await wait(forBacklogAtMost: 0, retryNow: true)
     }
@@ -62,7 +64,7 @@ public final class StoreWriter: Sendable {
     private func wait(forBacklogAtMost limit: Int, retryNow: Bool) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let ready: Bool = shared.locked { state in
-                let target = state.nextSequence - 1 - UInt64(min(limit, state.queue.count))
+                let target = state.nextSequence - 1 - UInt64(min(max(0, limit), state.queue.count))
                 guard state.written < target else { return true }
                 state.waiters.append((target, continuation))
                 return false
@@ -111,8 +113,10 @@ private struct WriterState {
     /// Blocks whose body and undo data a queued prune drops.
     var pruned: [Hash256: UInt64] = [:]
     var failure: (any Error)?
-    /// A write job is queued, or a retry is set for later.
-    var scheduled = false
+    /// A write job is queued or running.
+    var running = false
+    /// Counts failed attempts: a delayed retry runs only if no attempt came after the one it follows.
+    var failures: UInt64 = 0
     var closed = false
     /// Each resumed once `written` reaches its number, or with the next failure.
     var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -124,8 +128,8 @@ private struct WriterState {
             queue.append((sequence, write))
             switch write {
             case let .block(block, entry):
+                // The body shows again at once; undo data a queued prune drops stays hidden.
                 bodies[entry.hash] = (sequence, block)
-                pruned[entry.hash] = nil
             case let .tip(update): for (block, data) in update.connected { undo[block.hash] = (sequence, data) }
             case let .prune(hashes):
                 for hash in hashes {
@@ -164,6 +168,8 @@ private struct WriterState {
     /// A failed attempt: every waiter gets the error.
     mutating func failed(_ error: any Error) -> [CheckedContinuation<Void, any Error>] {
         failure = error
+        failures += 1
+        running = false
         defer { waiters.removeAll() }
         return waiters.map(\.continuation)
     }
@@ -189,15 +195,26 @@ private final class Shared: @unchecked Sendable {
         return body(&state)
     }
 
-    /// Starts a write job unless one is queued or a failed batch waits for
-    /// its retry time; `retryNow` starts one even then.
+    /// Starts a write job unless one is queued or running, or a failed batch
+    /// waits for its retry time; `retryNow` starts one even then.
     func schedule(retryNow: Bool) {
         let start: Bool = locked { state in
-            guard !state.queue.isEmpty, !state.scheduled || (retryNow && state.failure != nil) else { return false }
-            state.scheduled = true
+            guard !state.queue.isEmpty, !state.running, state.failure == nil || retryNow else { return false }
+            state.running = true
             return true
         }
         if start { queue.async { self.writeQueued() } }
+    }
+
+    /// The retry set after failed attempt number `attempt`, unless another
+    /// attempt came since (a `drain()`), which set its own.
+    private func retry(after attempt: UInt64) {
+        let start: Bool = locked { state in
+            guard state.failures == attempt, !state.running, !state.queue.isEmpty else { return false }
+            state.running = true
+            return true
+        }
+        if start { writeQueued() }
     }
 
     /// Writes batches until the queue is empty or a batch fails.
@@ -205,7 +222,7 @@ private final class Shared: @unchecked Sendable {
         while true {
             let batch: [StoreWrite]? = locked { state in
                 guard !state.queue.isEmpty else {
-                    state.scheduled = false
+                    state.running = false
                     return nil
                 }
                 return state.queue.map(\.write)
@@ -214,17 +231,18 @@ private final class Shared: @unchecked Sendable {
             do {
                 try store.write(batch)
             } catch {
-                let (waiters, closed) = locked { ($0.failed(error), $0.closed) }
+                let (waiters, closed, attempt) = locked { ($0.failed(error), $0.closed, $0.failures) }
                 for waiter in waiters { waiter.resume(throwing: error) }
                 if closed {
                     logger.error("could not write the chain; the writer is closed, giving up", metadata: ["error": "\(error)"])
-                    locked { $0.scheduled = false }
                 } else {
                     logger.error("could not write the chain, will retry", metadata: ["error": "\(error)"])
                     let (seconds, attoseconds) = retryInterval.components
                     let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
                     // Weak: a released writer's retry is the one its deinit starts.
-                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in self?.writeQueued() }
+                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+                        self?.retry(after: attempt)
+                    }
                 }
                 return
             }
