@@ -415,7 +415,9 @@ public actor ChainActor: AccountProvider {
 
     /// Writes every queued change to the store, and returns once it is there.
     /// Throws the store's error if it cannot be written (it stays queued and
-    /// is tried again).
+    /// is tried again). Call it before letting go of the chain: what is queued
+    /// then is still written, but nothing waits for it, so a store reopened
+    /// at once might not have it yet.
     public func flush() async throws {
         handOverUnwritten()
         try await writer.drain()
