@@ -17,8 +17,8 @@ public struct ChainOptions: Sendable {
     /// than validation, and a failing disk stops the chain from growing.
     public var writeBacklog: Int
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 64,
-                commitDelay: Duration = .milliseconds(250), writeBacklog: Int = 512) {
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 256,
+                commitDelay: Duration = .seconds(1), writeBacklog: Int = 512) {
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
         self.commitBatch = max(1, commitBatch)

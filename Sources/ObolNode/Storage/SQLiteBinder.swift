@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import ObolCore
@@ -43,5 +44,12 @@ struct SQLiteBinder {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) }
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
         }
+    }
+}
+
+extension Hash256 {
+    /// Byte-wise order, as SQLite compares blobs (`<` compares numeric values).
+    func bytesPrecede(_ other: Hash256) -> Bool {
+        withUnsafeBytes { a in other.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, 32) < 0 } }
     }
 }
