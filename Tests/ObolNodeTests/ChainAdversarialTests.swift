@@ -114,4 +114,29 @@ struct ChainAdversarialTests {
         #expect(stored.accounts[bob] == nil, "the disconnected payment is gone from the store too")
         #expect(await chain.account(bob) == Account())
     }
+
+    @Test func aStoreThatKeepsFailingStopsTheChainGrowingAndLosesNothing() async throws {
+        var builder = ChainBuilder()
+        try builder.mine(count: 8)
+        let store = FlakyStore()
+        let chain = try makeChain(builder, store: store, options: ChainOptions(commitBatch: 1, writeBacklog: 3))
+        store.failCommits.withLock { $0 = true }
+        var results = [SubmitResult]()
+        for block in builder.blocks.dropFirst() { results.append(await chain.submit(block)) }
+        // Each block queues a body and a tip move; once more than 3 wait, submit
+        // waits for the store, and refuses the block when the store fails again.
+        let refused = results.firstIndex { if case .invalid(.storage) = $0 { true } else { false } }
+        let first = try #require(refused, "a failing store must stop the chain at some point: \(results)")
+        #expect(first >= 1)
+        #expect(results[..<first].allSatisfy { if case .connected = $0 { true } else { false } })
+        let tip = await chain.tip.height
+        #expect(tip == UInt64(first))
+        // The store recovers: everything connected is written, and the refused blocks connect when sent again.
+        store.failCommits.withLock { $0 = false }
+        try await chain.flush()
+        #expect(try store.load()?.tip == builder.block(at: tip).hash)
+        _ = await chain.submitAll(builder.blocks.dropFirst(first + 1))
+        try await chain.flush()
+        #expect(try store.load()?.tip == builder.tip.hash)
+    }
 }
