@@ -13,7 +13,8 @@ import ObolCore
 /// Only an OS crash or power loss can roll back the last few commits, and
 /// even then the database reopens consistent at an earlier tip, which the
 /// node re-syncs from peers. `.powerLoss` (`synchronous = FULL`) fsyncs the
-/// WAL on every commit to close that gap too, at a cost of one fsync per block.
+/// WAL on every commit to close that gap too, at a cost of one fsync per
+/// transaction (`StoreWriter` makes one per batch of queued writes).
 public final class SQLiteChainStore: ChainStore {
     public enum Durability: Sendable {
         /// WAL with `synchronous = NORMAL`: survives any process crash.
