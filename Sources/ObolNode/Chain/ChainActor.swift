@@ -35,10 +35,10 @@ public actor ChainActor: AccountProvider {
     private let store: any ChainStore
     /// Every write goes through it, off the actor; reads of bodies and undo
     /// data too, so that they see what is queued.
-    private let writer: StoreWriter
+    let writer: StoreWriter
     private let clock: any NodeClock
     private let verifier: any BlockSignatureVerifier
-    private let options: ChainOptions
+    let options: ChainOptions
     private let logger: Logger
 
     private var tree: BlockTree
@@ -48,6 +48,10 @@ public actor ChainActor: AccountProvider {
     private var recentlyInvalid: Set<Hash256> = []
     /// Blocks being validated right now (across the signature await).
     private var inFlight: Set<Hash256> = []
+    /// Tip moves that only connect blocks, merged, not yet handed to the
+    /// writer (see ChainActor+WriteBehind.swift).
+    var unwritten: TipUpdate?
+    var lastWrite = ContinuousClock.now
 
     /// Opens the chain from `store`, writing genesis first if the store is new.
     /// Loading re-verifies nothing and is linear in the chain's length.
@@ -378,62 +382,6 @@ public actor ChainActor: AccountProvider {
         queue(TipUpdate(disconnected: [], connected: connected, accounts: changed, tip: tree.tip.hash))
         for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
         events.publish(.tipChanged(tip))
-    }
-
-    // MARK: Writing behind
-
-    /// Tip moves that only connect blocks, merged, not yet handed to the writer.
-    private var unwritten: TipUpdate?
-    private var lastWrite = ContinuousClock.now
-
-    /// Queues a move that only connects blocks. Queued moves are merged (an
-    /// account changed by many blocks is written once) and handed to the
-    /// writer together (one transaction) when the batch is full or old
-    /// enough. Every block body is queued before its tip move, and a restart
-    /// reconnects stored blocks beyond the stored tip (`resumeBestChain`).
-    private func queue(_ update: TipUpdate) {
-        if var pending = unwritten {
-            unwritten = nil  // so the merge below mutates in place
-            pending.connected.append(contentsOf: update.connected)
-            pending.accounts.merge(update.accounts) { _, new in new }
-            pending.tip = update.tip
-            unwritten = pending
-        } else {
-            unwritten = update
-        }
-        if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
-            handOverUnwritten()
-        }
-    }
-
-    private func handOverUnwritten() {
-        lastWrite = .now
-        guard let pending = unwritten else { return }
-        unwritten = nil
-        writer.enqueue(.tip(pending))
-    }
-
-    /// Writes every queued change to the store, and returns once it is there.
-    /// Throws the store's error if it cannot be written (it stays queued and
-    /// is tried again). Call it before letting go of the chain: what is queued
-    /// then is still written, but nothing waits for it, so a store reopened
-    /// at once might not have it yet.
-    public func flush() async throws {
-        handOverUnwritten()
-        try await writer.drain()
-    }
-
-    /// Waits for what the writer holds, leaving merged tip moves queued: a
-    /// test's way to stop between storing the bodies and storing the tip.
-    func drainWriter() async throws {
-        try await writer.drain()
-    }
-
-    /// Hands queued tip moves that have waited `commitDelay` to the writer;
-    /// throws the store's error while writes keep failing.
-    public func flushIfDue() throws {
-        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { handOverUnwritten() }
-        if let failure = writer.failure { throw failure }
     }
 
     /// After a restart: moves to the stored valid branch with the most work,
