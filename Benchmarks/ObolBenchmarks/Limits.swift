@@ -233,28 +233,26 @@ private func onAllCores(_ count: Int, _ verify: @escaping @Sendable (Int) -> Boo
 /// Runs the three raw references, each on new threads.
 private func rawReference(_ parsed: ParsedSignatures) async -> RawRates {
     let count = parsed.count
-    let oneCore = Shared(0.0)
-    await onThreads(1) { _ in
-        var verified = 0
-        let cpu0 = Now.threadCPU()
-        for i in 0..<count where parsed.verify(i) { verified += 1 }
-        let rate = perSecond(count, ns: Now.threadCPU() - cpu0)
-        precondition(verified == count, "a reference signature did not verify")
-        oneCore.update { $0 = rate }
-    }
-    let oneCoreWithParse = Shared(0.0)
-    await onThreads(1) { _ in
-        var verified = 0
-        let cpu0 = Now.threadCPU()
-        for i in 0..<count where parsed.parseAndVerify(i) { verified += 1 }
-        let rate = perSecond(count, ns: Now.threadCPU() - cpu0)
-        precondition(verified == count, "a reference signature did not verify")
-        oneCoreWithParse.update { $0 = rate }
-    }
+    let oneCore = await onOneCore(count) { parsed.verify($0) }
+    let oneCoreWithParse = await onOneCore(count) { parsed.parseAndVerify($0) }
     let allCores = await onAllCores(count) { parsed.verify($0) }
     let withParse = await onAllCores(count) { parsed.parseAndVerify($0) }
-    return RawRates(oneCore: oneCore.value, allCores: allCores, allCoresWithParse: withParse,
-                    oneCoreWithParse: oneCoreWithParse.value)
+    return RawRates(oneCore: oneCore, allCores: allCores, allCoresWithParse: withParse,
+                    oneCoreWithParse: oneCoreWithParse)
+}
+
+/// `verify(i)` for every i on one new thread; the rate per CPU second of that thread.
+private func onOneCore(_ count: Int, _ verify: @escaping @Sendable (Int) -> Bool) async -> Double {
+    let rate = Shared(0.0)
+    await onThreads(1) { _ in
+        var verified = 0
+        let cpu0 = Now.threadCPU()
+        for i in 0..<count where verify(i) { verified += 1 }
+        let perCPUSecond = perSecond(count, ns: Now.threadCPU() - cpu0)
+        precondition(verified == count, "a reference signature did not verify")
+        rate.update { $0 = perCPUSecond }
+    }
+    return rate.value
 }
 
 /// Records a parallel path's rate against the raw references: `items` in

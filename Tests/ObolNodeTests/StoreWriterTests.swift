@@ -21,6 +21,19 @@ import Testing
     }
 
     /// Saves of `chain`'s blocks after genesis, then the tip's move from `start`.
+    /// A writer over a store whose tip writes fail, with a chain's writes
+    /// (two blocks, then the tip move) queued.
+    func failingWriter(retryInterval: Duration) throws
+        -> (store: ControlledStore, writer: StoreWriter, chain: StoreTestChain, writes: [StoreWrite]) {
+        let store = ControlledStore()
+        let (start, chain) = try setUp(store)
+        let writer = StoreWriter(store: store, retryInterval: retryInterval)
+        store.failCommits.withLock { $0 = true }
+        let writes = move(from: start, to: chain)
+        writer.enqueue(contentsOf: writes)
+        return (store, writer, chain, writes)
+    }
+
     func move(from start: StoreTestChain, to chain: StoreTestChain) -> [StoreWrite] {
         chain.blocks.dropFirst().map { .block($0, StoreTestChain.entry(for: $0)) }
             + [.tip(StoreTestChain.update(from: start, to: chain, forkHeight: 0))]
@@ -78,13 +91,8 @@ import Testing
     }
 
     @Test func aFailingStoreKeepsEverythingQueuedAndDrainThrowsUntilItRecovers() async throws {
-        let store = ControlledStore()
-        let (start, chain) = try setUp(store)
         // An automatic retry would come far too late: only drain hurries it.
-        let writer = StoreWriter(store: store, retryInterval: .seconds(3600))
-        store.failCommits.withLock { $0 = true }
-        let writes = move(from: start, to: chain)
-        writer.enqueue(contentsOf: writes)
+        let (store, writer, chain, writes) = try failingWriter(retryInterval: .seconds(3600))
         for _ in 0..<2 {  // keeps failing, and keeps saying so
             let error = await #expect(throws: StoreError.self) { try await bounded { try await writer.drain() } }
             #expect(error?.code == .io)
@@ -106,11 +114,7 @@ import Testing
     }
 
     @Test func retriesOnItsOwnAfterAFailure() async throws {
-        let store = ControlledStore()
-        let (start, chain) = try setUp(store)
-        let writer = StoreWriter(store: store, retryInterval: .milliseconds(20))
-        store.failCommits.withLock { $0 = true }
-        writer.enqueue(contentsOf: move(from: start, to: chain))
+        let (store, writer, chain, _) = try failingWriter(retryInterval: .milliseconds(20))
         #expect(await eventually { writer.failure != nil })
         #expect(await eventually { store.attempts >= 3 }, "tried again and again while failing")
         #expect(try store.load()?.tip == chain.genesis.hash)
@@ -123,11 +127,7 @@ import Testing
     }
 
     @Test func drainsWhileTheStoreFailsDoNotMultiplyTheRetries() async throws {
-        let store = ControlledStore()
-        let (start, chain) = try setUp(store)
-        let writer = StoreWriter(store: store, retryInterval: .milliseconds(200))
-        store.failCommits.withLock { $0 = true }
-        writer.enqueue(contentsOf: move(from: start, to: chain))
+        let (store, writer, chain, _) = try failingWriter(retryInterval: .milliseconds(200))
         for _ in 0..<10 {
             await #expect(throws: StoreError.self) { try await writer.drain() }
         }
@@ -166,12 +166,7 @@ import Testing
     }
 
     @Test func waitForRoomThrowsWhenTheStoreFails() async throws {
-        let store = ControlledStore()
-        let (start, chain) = try setUp(store)
-        let writer = StoreWriter(store: store, retryInterval: .milliseconds(20))
-        store.failCommits.withLock { $0 = true }
-        let writes = move(from: start, to: chain)
-        writer.enqueue(contentsOf: writes)
+        let (store, writer, chain, writes) = try failingWriter(retryInterval: .milliseconds(20))
         let error = await #expect(throws: StoreError.self) {
             try await bounded { try await writer.waitForRoom(limit: 1) }
         }

@@ -117,7 +117,7 @@ public final class SQLiteChainStore: ChainStore {
                 }
                 try Self.save(genesis, entry: entry, db)
                 for (address, account) in accounts { try Self.put(address, account, db) }
-                try Self.index([genesis], db: db)
+                try Self.index([genesis], db)
                 try Self.setTip(entry.hash, db)
             }
         }
@@ -190,7 +190,7 @@ public final class SQLiteChainStore: ChainStore {
             putUndo.bind(2, undo.encoded)
             try putUndo.run()
         }
-        try index(update.connected.map(\.block), db: db)
+        try index(update.connected.map(\.block), db)
         // In key order, like the index rows: consecutive inserts land on the same
         // pages of the B-tree, which matters once it outgrows the cache.
         let putAccount = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce) VALUES (?, ?, ?)")
@@ -326,7 +326,7 @@ public final class SQLiteChainStore: ChainStore {
     /// indexes. The rows of all the blocks go in sorted by key (SQLite compares
     /// blobs byte by byte): random ids and addresses inserted in order touch
     /// each B-tree page once per batch instead of once per row.
-    private static func index(_ blocks: [Block], db: Database) throws {
+    private static func index(_ blocks: [Block], _ db: Database) throws {
         var txRows: [(txid: Hash256, block: Hash256, height: Int64, index: Int64)] = []
         var addressRows: [(address: Address, height: Int64, index: Int64, txid: Hash256)] = []
         txRows.reserveCapacity(blocks.reduce(0) { $0 + $1.transactions.count })
