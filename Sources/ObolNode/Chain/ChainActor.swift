@@ -207,8 +207,7 @@ public actor ChainActor: AccountProvider {
         do {
             let context = tree.context(forChildOf: parentHash, now: clock.now(), params: params)!
             try HeaderValidator.check(block.header, context, params: params)
-            try BlockValidator.checkSanity(block, params: params)
-            try await verifier.verifySignatures(of: block)
+            try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
             return reject(hash, error)
         }
@@ -239,8 +238,7 @@ public actor ChainActor: AccountProvider {
     /// against its (already valid) header, store it, and reconsider the branch.
     private func restoreBody(_ block: Block, of entry: BlockIndexEntry) async -> SubmitResult {
         do {
-            try BlockValidator.checkSanity(block, params: params)
-            try await verifier.verifySignatures(of: block)
+            try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
             return .invalid(.rule(error))
         }

@@ -80,11 +80,18 @@ public final class SignatureCache: Sendable {
     /// The transfers of `block` that are not in the cache, in block order,
     /// looked up under one lock.
     public func unverifiedTransfers(of block: Block) -> [Transfer] {
-        var missing = [Transfer]()
+        unverified(block.transactions, in: block.transactions.indices).map(\.transfer)
+    }
+
+    /// The transfers among `transactions[range]` that are not in the cache,
+    /// with their indices, in order, looked up under one lock.
+    public func unverified(_ transactions: [Transaction], in range: Range<Int>) -> [(index: Int, transfer: Transfer)] {
+        var missing = [(index: Int, transfer: Transfer)]()
         entries.withLock { cache in
-            for case let .transfer(transfer) in block.transactions where !cache.contains(Key(transfer)) {
-                if missing.isEmpty { missing.reserveCapacity(block.transactions.count - 1) }
-                missing.append(transfer)
+            for index in range {
+                guard case let .transfer(transfer) = transactions[index], !cache.contains(Key(transfer)) else { continue }
+                if missing.isEmpty { missing.reserveCapacity(range.count) }
+                missing.append((index, transfer))
             }
         }
         return missing
@@ -96,12 +103,21 @@ public final class SignatureCache: Sendable {
 /// Verifies a block's signatures on all cores, skipping those in the cache;
 /// newly verified ones are added to it.
 ///
-/// The calling task and `workers - 1` child tasks take small batches of
-/// signatures from a shared counter until none are left, so a worker that is
-/// descheduled (a busy machine) holds up at most one batch. The first invalid
-/// signature stops every worker after its current batch. Batches are taken
-/// in block order and each is checked to its end (or its own first failure),
-/// so the error always names the block's first invalid transfer.
+/// The calling task and `workers - 1` child tasks take small batches of the
+/// block's transfers from a shared counter until none are left, so a worker
+/// that is descheduled (a busy machine) holds up at most one batch. Each
+/// batch looks the cache up and adds what it verified under one lock each,
+/// so nothing runs on one core alone before or after the parallel part. The
+/// first invalid signature stops every worker after its current batch.
+/// Batches are taken in block order and each is checked to its end (or its
+/// own first failure), so the error always names the block's first invalid
+/// transfer. The cache only ever holds signatures that verified; those of a
+/// refused block that did verify stay in it.
+///
+/// `checkSanityAndSignatures` runs the block's stateless rules on the
+/// calling task while the child tasks already verify, then joins them: a
+/// sanity failure stops the workers after their current batch and is the
+/// error reported.
 public struct ParallelSignatureVerifier: BlockSignatureVerifier {
     public let cache: SignatureCache
     public let workers: Int
@@ -116,38 +132,63 @@ public struct ParallelSignatureVerifier: BlockSignatureVerifier {
         let next = Atomic<Int>(0)
         /// Index of the first invalid signature found, or `Int.max`.
         let firstInvalid = Atomic<Int>(.max)
+        /// Set when the block failed another rule: the signatures no longer matter.
+        let abandoned = Atomic<Bool>(false)
+
+        var shouldStop: Bool {
+            firstInvalid.load(ordering: .relaxed) != .max || abandoned.load(ordering: .relaxed)
+        }
     }
 
     public func verifySignatures(of block: Block) async throws(ValidationError) {
-        let pending = cache.unverifiedTransfers(of: block)
-        guard !pending.isEmpty else { return }
-        let workers = min(workers, (pending.count + 7) / 8)
-        if workers <= 1 {
+        try await verify(block, sanity: nil)
+    }
+
+    public func checkSanityAndSignatures(of block: Block, params: ChainParams) async throws(ValidationError) {
+        try await verify(block) { () throws(ValidationError) in try BlockValidator.checkSanity(block, params: params) }
+    }
+
+    private func verify(_ block: Block, sanity: (() throws(ValidationError) -> Void)?) async throws(ValidationError) {
+        let transactions = block.transactions
+        let workers = min(workers, (transactions.count + 7) / 8)
+        guard workers > 1 else {
+            try sanity?()
+            let pending = cache.unverifiedTransfers(of: block)
             for t in pending {
                 guard t.hasValidSignature else { throw .invalidSignature(t.id) }
             }
-        } else {
-            let progress = Progress()
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 1..<workers {
-                    group.addTask { Self.work(pending, workers: workers, progress) }
-                }
-                Self.work(pending, workers: workers, progress)
-                await group.waitForAll()
-            }
-            let invalid = progress.firstInvalid.load(ordering: .acquiring)
-            if invalid != .max { throw .invalidSignature(pending[invalid].id) }
+            cache.insert(contentsOf: pending)
+            return
         }
-        cache.insert(contentsOf: pending)
+        let progress = Progress()
+        let cache = cache
+        var sanityError: ValidationError?
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 1..<workers {
+                group.addTask { Self.work(transactions, workers: workers, cache: cache, progress) }
+            }
+            do throws(ValidationError) {
+                try sanity?()
+                Self.work(transactions, workers: workers, cache: cache, progress)
+            } catch {
+                sanityError = error
+                progress.abandoned.store(true, ordering: .relaxed)
+            }
+            await group.waitForAll()
+        }
+        if let sanityError { throw sanityError }
+        let invalid = progress.firstInvalid.load(ordering: .acquiring)
+        if invalid != .max { throw .invalidSignature(transactions[invalid].id) }
     }
 
     /// Takes batches until none are left. A batch is an eighth of each
-    /// worker's share of what is left, at most 16 signatures (the counter is
-    /// touched rarely: one verification is ~40 µs) and at least 1 (the last
-    /// batches are small, so the workers finish together).
-    private static func work(_ pending: [Transfer], workers: Int, _ progress: Progress) {
-        let count = pending.count
-        while progress.firstInvalid.load(ordering: .relaxed) == .max {
+    /// worker's share of what is left, at most 16 transactions (the counter
+    /// and the cache lock are touched rarely: one verification is ~40 µs) and
+    /// at least 1 (the last batches are small, so the workers finish together).
+    private static func work(_ transactions: [Transaction], workers: Int, cache: SignatureCache,
+                             _ progress: Progress) {
+        let count = transactions.count
+        while !progress.shouldStop {
             var start = progress.next.load(ordering: .relaxed)
             var end: Int
             repeat {
@@ -158,8 +199,12 @@ public struct ParallelSignatureVerifier: BlockSignatureVerifier {
                 if exchanged { break }
                 start = current
             } while true
-            for i in start..<end where !pending[i].hasValidSignature {
-                progress.firstInvalid.min(i, ordering: .acquiringAndReleasing)
+            let pending = cache.unverified(transactions, in: start..<end)
+            var verified = 0
+            while verified < pending.count, pending[verified].transfer.hasValidSignature { verified += 1 }
+            cache.insert(contentsOf: pending[..<verified].lazy.map(\.transfer))
+            if verified < pending.count {
+                progress.firstInvalid.min(pending[verified].index, ordering: .acquiringAndReleasing)
                 return
             }
         }
