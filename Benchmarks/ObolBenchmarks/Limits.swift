@@ -236,15 +236,14 @@ private func onAllCores(_ count: Int, _ verify: @escaping @Sendable (Int) -> Boo
 /// the opposite order.
 private func rawReference(_ parsed: ParsedSignatures, mirrored: Bool = false) async -> RawRates {
     let count = parsed.count
-    var rates = [Double](repeating: 0, count: 4)
-    for step in mirrored ? [3, 2, 1, 0] : [0, 1, 2, 3] {
-        switch step {
-        case 0: rates[0] = await onOneCore(count) { parsed.verify($0) }
-        case 1: rates[1] = await onOneCore(count) { parsed.parseAndVerify($0) }
-        case 2: rates[2] = await onAllCores(count) { parsed.verify($0) }
-        default: rates[3] = await onAllCores(count) { parsed.parseAndVerify($0) }
-        }
-    }
+    let loops: [@Sendable () async -> Double] = [
+        { await onOneCore(count) { parsed.verify($0) } },
+        { await onOneCore(count) { parsed.parseAndVerify($0) } },
+        { await onAllCores(count) { parsed.verify($0) } },
+        { await onAllCores(count) { parsed.parseAndVerify($0) } },
+    ]
+    var rates = [Double](repeating: 0, count: loops.count)
+    for i in mirrored ? Array(loops.indices.reversed()) : Array(loops.indices) { rates[i] = await loops[i]() }
     return RawRates(oneCore: rates[0], allCores: rates[2], allCoresWithParse: rates[3], oneCoreWithParse: rates[1])
 }
 
