@@ -83,7 +83,7 @@ public actor MempoolActor {
         // read again until no chain event ran in between.
         var accounts: [Address: Account] = [:]
         var current = senders.isEmpty
-        for _ in 0..<Self.accountReadAttempts where !current && !senders.isEmpty {
+        for _ in 0..<Self.accountReadAttempts where !current {
             let seen = chainEventsHandled
             accounts = await self.accounts.accounts(Array(senders))
             current = seen == chainEventsHandled
@@ -91,8 +91,8 @@ public actor MempoolActor {
         let now = clock.now()
         for (i, transfer) in transfers.enumerated() where results[i] == nil {
             do {
-                try pool.precheck(transfer)
-                // Pending transfers of the sender (earlier in this batch too) count.
+                // `add` runs `precheck` (duplicate, stateless rules) first. Pending
+                // transfers of the sender (earlier in this batch too) count.
                 let events = try pool.add(transfer, account: accounts[transfer.senderAddress] ?? .empty, now: now,
                                           signature: .verified)
                 if !current { pool.markForRevalidation(transfer.senderAddress) }
