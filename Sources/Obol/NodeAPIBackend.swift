@@ -53,7 +53,14 @@ public struct NodeAPIBackend: NodeBackend {
         return AccountRecord(account: account, pendingNonce: pendingNonce, recent: recent)
     }
 
-    public func mempool() async -> [Transfer] { await node.mempool.all() }
+    public func mempool(limit: Int) async -> (count: Int, transfers: [Transfer]) {
+        let listing = await node.mempool.listing(limit: limit)
+        return (listing.count, listing.best)
+    }
+
+    public func mempool(involving address: Address, limit: Int) async -> [Transfer] {
+        await node.mempool.involving(address, limit: limit)
+    }
 
     public func submit(_ transfer: Transfer) async -> SubmitOutcome {
         switch await node.submit(transfer) {

@@ -87,10 +87,7 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         let address = try RequestParsing.address(text)
         let limit = try RequestParsing.limit(request, default: 20, max: options.maxPageSize)
         let record = await backend.account(address, recentLimit: limit)
-        let pending = await backend.mempool()
-            .filter { $0.senderAddress == address || $0.recipient == address }
-            .sorted { ($0.senderAddress, $0.nonce) < ($1.senderAddress, $1.nonce) }
-            .prefix(options.maxPageSize)
+        let pending = await backend.mempool(involving: address, limit: options.maxPageSize)
             .map { TransactionResponse(transfer: $0) }
         let confirmed = record.recent.prefix(limit).map {
             TransactionResponse($0.transaction, blockHash: $0.location.blockHash, height: $0.location.height)
@@ -103,12 +100,9 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
     // MARK: GET /mempool
 
     func mempool() async -> Response {
-        let transfers = await backend.mempool()
-        let shown = transfers
-            .sorted { $0.fee != $1.fee ? $0.fee > $1.fee : $0.id < $1.id }  // best fee first
-            .prefix(options.maxMempoolListing)
-            .map { TransactionResponse(transfer: $0) }
-        return JSONResponse.make(MempoolResponse(count: transfers.count, transactions: Array(shown)))
+        let listing = await backend.mempool(limit: options.maxMempoolListing)
+        return JSONResponse.make(MempoolResponse(count: listing.count,
+                                                 transactions: listing.transfers.map { TransactionResponse(transfer: $0) }))
     }
 
     // MARK: POST /transactions

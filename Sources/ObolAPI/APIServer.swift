@@ -16,6 +16,7 @@ public struct APIServer: Service {
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         application = Application(
             router: buildRouter(backend: backend, options: options),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "obol"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -27,5 +28,15 @@ public struct APIServer: Service {
         } catch is CancellationError {
             // Cancellation is how a service group stops us: not a failure.
         }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating at `Int64.max` (for a
+    /// positive duration, as `APIOptions.idleTimeout` is).
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        guard seconds < Int64.max / 1_000_000_000 else { return .max }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

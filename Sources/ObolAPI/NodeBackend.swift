@@ -36,8 +36,13 @@ public protocol NodeBackend: Sendable {
     /// newest first.
     func account(_ address: Address, recentLimit: Int) async -> AccountRecord
 
-    /// Every transfer in the mempool, in any order.
-    func mempool() async -> [Transfer]
+    /// How many transfers wait in the mempool, and at most `limit` of them,
+    /// the highest fee rate first.
+    func mempool(limit: Int) async -> (count: Int, transfers: [Transfer])
+
+    /// At most `limit` mempool transfers that `address` sends or receives: the
+    /// ones it sends in nonce order, then the ones that pay it.
+    func mempool(involving address: Address, limit: Int) async -> [Transfer]
 
     /// Offers `transfer` to the mempool, which checks every rule of the node.
     /// A refusal carries the rule's short code and a one-line message.

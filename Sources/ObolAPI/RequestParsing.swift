@@ -49,7 +49,7 @@ enum RequestParsing {
 
     /// `limit`: 1 or more (default `defaultValue`); values above `max` are capped.
     static func limit(_ request: Request, default defaultValue: Int, max: Int) throws(APIError) -> Int {
-        guard let value = try uint(request, "limit") else { return defaultValue }
+        guard let value = try uint(request, "limit") else { return min(defaultValue, max) }
         guard value >= 1 else { throw .badRequest("invalid-parameter", "limit must be at least 1") }
         return Int(min(value, UInt64(max)))
     }

@@ -44,6 +44,9 @@ struct NodeCommand: AsyncParsableCommand {
         if let minerAddress, Address(minerAddress) == nil {
             throw ValidationError("--miner-address '\(minerAddress)' is not a valid obol address (checksum or prefix wrong)")
         }
+        if !mine, threads != nil || minerAddress != nil {
+            throw ValidationError("--threads and --miner-address only apply with --mine")
+        }
     }
 
     func run() async throws {
@@ -87,10 +90,16 @@ struct NodeCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: network) else {
             throw ValidationError("--network '\(network)' is neither devnet, test nor a chain spec file")
         }
+        let json: Data
         do {
-            return try ChainParams.load(json: Data(contentsOf: URL(fileURLWithPath: network)))
+            json = try Data(contentsOf: URL(fileURLWithPath: network))
         } catch {
-            throw ValidationError("chain spec '\(network)' is not valid: \(error)")
+            throw CommandFailure("cannot read the chain spec '\(network)': \(error.localizedDescription)")
+        }
+        do {
+            return try ChainParams.load(json: json)
+        } catch {
+            throw CommandFailure("chain spec '\(network)' is not valid: \(error)")
         }
     }
 

@@ -65,7 +65,13 @@ actor FakeBackend: NodeBackend {
                              recent: Array(recent.prefix(recentLimit)))
     }
 
-    func mempool() -> [Transfer] { pool }
+    func mempool(limit: Int) -> (count: Int, transfers: [Transfer]) {
+        (pool.count, Array(pool.sorted { FeeRate($0) > FeeRate($1) }.prefix(limit)))
+    }
+
+    func mempool(involving address: Address, limit: Int) -> [Transfer] {
+        Array(pool.filter { $0.senderAddress == address || $0.recipient == address }.prefix(limit))
+    }
 
     func submit(_ transfer: Transfer) -> SubmitOutcome {
         do {

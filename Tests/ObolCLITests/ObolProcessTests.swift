@@ -123,6 +123,31 @@ import Testing
         #expect(address.stderr.contains("not a valid obol address"))
     }
 
+    @Test func miningFlagsWithoutMineAreRefused() throws {
+        let result = try Self.obol(["node", "--threads", "2", "--data-dir", ":memory:", "--http-port", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("only apply with --mine"))
+    }
+
+    /// A chain spec with a field out of range stops the node before it opens
+    /// anything, with one line that names the field and no usage text.
+    @Test func aBadChainSpecIsOneLineNamingTheField() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var params = ChainParams.test
+        params.name = "spec-test"
+        params.medianTimeSpan = 9_223_372_036_854_775_807
+        let spec = dir.appendingPathComponent("spec.json")
+        try JSONEncoder().encode(params).write(to: spec)
+        let result = try Self.obol(["node", "--network", spec.path, "--data-dir", dir.appendingPathComponent("data").path,
+                                    "--http-port", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("medianTimeSpan: must be 1 to 1000 blocks"))
+        #expect(!result.stderr.contains("USAGE"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("data").path))
+    }
+
     @Test func unreachableNodeIsOneLine() throws {
         let result = try Self.obol(["wallet", "balance", "--node", "http://127.0.0.1:1", "--address",
                                     ChainParams.devnet.genesisAllocationAddress.description])

@@ -57,11 +57,6 @@ public struct ChainParams: Sendable, Hashable, Codable {
                                  timestamp: genesisTimestamp, bits: initialBits, nonce: 0)
         return Block(header: header, transactions: txs)
     }
-
-    /// Loads a chain spec from JSON.
-    public static func load(json: Data) throws -> ChainParams {
-        try JSONDecoder().decode(ChainParams.self, from: json)
-    }
 }
 
 extension ChainParams {

@@ -118,19 +118,24 @@ public actor ChainActor: AccountProvider {
         tree.headers(after: locator, limit: limit)
     }
 
-    /// A best-chain transaction with where it is.
-    public func transaction(_ txid: Hash256) -> (Transaction, TransactionLocation)? {
+    /// A best-chain transaction with where it is. Reads the store off the
+    /// actor: a lookup never holds up validation.
+    public nonisolated func transaction(_ txid: Hash256) async -> (Transaction, TransactionLocation)? {
         guard let loc = try? store.location(ofTransaction: txid),
-              let block = try? store.block(loc.blockHash), loc.index < block.transactions.count
+              let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
         else { return nil }
         return (block.transactions[loc.index], loc)
     }
 
     /// Best-chain transactions that paid or spent `address`, newest first.
-    public func history(of address: Address, limit: Int) -> [(Transaction, TransactionLocation)] {
+    /// Reads the store off the actor, and each block once however many of
+    /// the transactions it holds.
+    public nonisolated func history(of address: Address, limit: Int) async -> [(Transaction, TransactionLocation)] {
         let locations = (try? store.transactions(involving: address, limit: limit)) ?? []
+        var blocks: [Hash256: Block] = [:]
         return locations.compactMap { loc in
-            guard let block = try? store.block(loc.blockHash), loc.index < block.transactions.count else { return nil }
+            if blocks[loc.blockHash] == nil { blocks[loc.blockHash] = try? writer.block(loc.blockHash) }
+            guard let block = blocks[loc.blockHash], loc.index < block.transactions.count else { return nil }
             return (block.transactions[loc.index], loc)
         }
     }

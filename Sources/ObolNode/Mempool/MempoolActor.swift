@@ -180,6 +180,14 @@ public actor MempoolActor {
     /// Every pending transfer, highest fee rate first.
     public func all() -> [Transfer] { pool.all() }
 
+    /// How many transfers are pending, and the first `limit` of them in
+    /// `all()`'s order, read at one moment (see `MempoolPool.best`).
+    public func listing(limit: Int) -> (count: Int, best: [Transfer]) { (pool.count, pool.best(limit: limit)) }
+
+    /// At most `limit` pending transfers that `address` sends or receives; see
+    /// `MempoolPool.involving`.
+    public func involving(_ address: Address, limit: Int) -> [Transfer] { pool.involving(address, limit: limit) }
+
     /// A sender's pending transfers in nonce order.
     public func pending(from address: Address) -> [Transfer] { pool.pending(from: address) }
 

@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A raw TCP client for the idle-timeout test: connects to 127.0.0.1, sends
+/// nothing, and reports whether the server closed the connection.
+enum IdleSocket {
+    /// True when the server closed the connection (read returned 0 or failed)
+    /// before `giveUpAfter`. Blocking calls run on a thread of their own.
+    static func connectAndWaitForClose(port: Int, giveUpAfter timeout: Duration) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try waitForClose(port: port, timeout: timeout) })
+            }
+        }
+    }
+
+    struct SocketError: Error { let step: String; let code: Int32 }
+
+    private static func waitForClose(port: Int, timeout: Duration) throws -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(step: "socket", code: errno) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw SocketError(step: "connect", code: errno) }
+        var wait = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        let got = read(fd, &byte, 1)
+        // 0: orderly close; < 0 with ECONNRESET: closed; EAGAIN: timed out, still open.
+        if got == 0 { return true }
+        if got < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
+        return false
+    }
+}
