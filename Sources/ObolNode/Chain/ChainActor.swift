@@ -99,6 +99,11 @@ public actor ChainActor: AccountProvider {
         return result
     }
 
+    /// The accounts and the tip they belong to, read together.
+    public func accountsAtTip(_ addresses: [Address]) -> (tip: Hash256?, accounts: [Address: Account]) {
+        (tree.tip.hash, accounts(addresses))
+    }
+
     public func entry(_ hash: Hash256) -> BlockIndexEntry? { tree.entry(hash) }
 
     public func isOnMainChain(_ hash: Hash256) -> Bool { tree.isOnMainChain(hash) }

@@ -16,7 +16,8 @@ public actor MempoolActor {
     private var chainEventsHandled: UInt64 = 0
     private static let accountReadAttempts = 3
     /// The tip of the last `tipChanged` the mempool has processed: what its
-    /// contents and templates are consistent with.
+    /// contents and templates are consistent with (senders are rebuilt at a
+    /// later tip when the chain had already moved on; see `handle`).
     public private(set) var tip: ChainTip?
 
     public init(params: ChainParams, accounts: any AccountProvider, config: MempoolConfig = .init(),
@@ -119,10 +120,16 @@ public actor MempoolActor {
             tip = newTip
             let addresses = pool.addressesToRevalidate()
             var fresh: [Address: Account] = [:]
-            for address in addresses {
-                fresh[address] = await accounts.account(address)
+            if !addresses.isEmpty {
+                // The chain may be events ahead of us: its state now is not the
+                // state at `newTip`, and rebuilding from it would drop transfers
+                // still valid at the tips in between (or call confirmed ones
+                // invalid). Then the addresses stay marked: the chain publishes
+                // `tipChanged` after every move, so a later one matches the read.
+                let read = await accounts.accountsAtTip(addresses)
+                if read.tip == nil || read.tip == newTip.hash { fresh = read.accounts }
             }
-            // Submissions may have run during the awaits; `revalidate` works on the
+            // Submissions may have run during the await; `revalidate` works on the
             // pool as it is now and rebuilds each address from its fresh account.
             publish(pool.revalidate(accounts: fresh, now: clock.now()))
             expire()
