@@ -225,7 +225,9 @@ document.getElementById("tx-form").addEventListener("submit", event => {
 
 // Links such as /#account=obol1... or /#tx=<txid> open a look-up directly.
 function openFromHash() {
-  const [kind, value] = decodeURIComponent(location.hash.slice(1)).split("=", 2);
+  let fragment;
+  try { fragment = decodeURIComponent(location.hash.slice(1)); } catch { return; }  // a malformed link opens nothing
+  const [kind, value] = fragment.split("=", 2);
   if (kind === "account" && value) {
     document.getElementById("account-address").value = value;
     lookUpAccount(value);

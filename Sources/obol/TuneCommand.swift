@@ -22,7 +22,7 @@ struct TuneCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Self.parseDuration(blockTime) != nil else {
-            throw ValidationError("--block-time '\(blockTime)' is not a duration like 10s, 2m or 500ms")
+            throw ValidationError("--block-time '\(blockTime)' is not a duration from 1ms to 168h, like 10s, 2m or 500ms")
         }
         guard miners >= 1 else { throw ValidationError("--miners must be at least 1") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024") }
@@ -45,11 +45,18 @@ struct TuneCommand: AsyncParsableCommand {
     static func parseDuration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value > 0, value.isFinite else { return nil }
-            return value * factor
+            guard let value = Double(text.dropLast(suffix.count)) else { return nil }
+            return sane(value * factor)
         }
-        guard let value = Double(text), value > 0, value.isFinite else { return nil }
-        return value
+        return Double(text).flatMap(sane)
+    }
+
+    /// Block times from 1 ms to a week: outside that no target is meaningful
+    /// (and a product such as 1e308 h is no longer finite).
+    static let blockTimeRange: ClosedRange<Double> = 0.001...(7 * 86_400)
+
+    private static func sane(_ seconds: Double) -> Double? {
+        blockTimeRange.contains(seconds) ? seconds : nil
     }
 
     static func format(_ rate: Double) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ObolCore
 import ObolWallet
 
@@ -17,7 +18,7 @@ struct WalletSendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Coins to send, such as 1.5.", valueName: "coins"))
     var amount: String
 
-    @Option(help: ArgumentHelp("Fee in coins (default: the network's minimum fee).", valueName: "coins"))
+    @Option(help: ArgumentHelp("Fee in coins (default: the network's minimum fee, if at most 0.01).", valueName: "coins"))
     var fee: String?
 
     @Option(help: ArgumentHelp("A note carried with the transfer (UTF-8, at most 256 bytes).", valueName: "text"))
@@ -25,6 +26,9 @@ struct WalletSendCommand: AsyncParsableCommand {
 
     @OptionGroup var keyFile: WalletKeyFileOption
     @OptionGroup var node: WalletNodeOption
+
+    /// The most `send` pays as a fee without `--fee`: 0.01 OBOL.
+    static let defaultFeeCap: UInt64 = ChainParams.coin / 100
 
     func run() async throws {
         try await WalletFailure.run { () throws(WalletError) in
@@ -40,12 +44,23 @@ struct WalletSendCommand: AsyncParsableCommand {
 
             let key = try Keystore.load(from: keyFile.path).key
             let status = try await client.status()
+            // Without --fee the node's minimum is paid; a node (or a chain spec)
+            // asking for more than the cap must be confirmed with --fee.
+            if chosenFee == nil, status.minimumFee > Self.defaultFeeCap {
+                let asked = CoinAmount.format(status.minimumFee)
+                throw WalletError(code: "fee-too-high", message: "the node asks a minimum fee of \(asked) OBOL, more than "
+                                  + "the \(CoinAmount.format(Self.defaultFeeCap)) OBOL paid without asking; "
+                                  + "pass --fee \(asked) to pay it")
+            }
+            let fee = chosenFee ?? status.minimumFee
             let account = try await client.account(key.publicKey.address)
             let transfer = Transfer.signed(by: key, networkID: status.networkID, to: recipient, amount: units,
-                                           fee: chosenFee ?? status.minimumFee, nonce: account.pendingNonce,
-                                           data: payload)
+                                           fee: fee, nonce: account.pendingNonce, data: payload)
             let answer = try await client.submit(transfer)
             print(answer.txid)
+            // The txid alone on stdout, for scripts; what was signed, for people.
+            FileHandle.standardError.write(Data(("sent \(CoinAmount.format(units)) OBOL to \(recipient) with a fee of "
+                                                 + "\(CoinAmount.format(fee)) OBOL (nonce \(account.pendingNonce))\n").utf8))
         }
     }
 }

@@ -87,6 +87,7 @@ import Testing
 
         let sent = try Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url])
         #expect(sent.status == 0, "send failed: \(sent.stderr)")
+        #expect(sent.stderr.contains("sent 2.5 OBOL") && sent.stderr.contains("with a fee of 0.00001 OBOL"))
         #expect(await Self.eventually(30) {
             (try? await client.account(recipient))?.balance == 250_000_000
         }, "the transfer is confirmed")
@@ -146,6 +147,34 @@ import Testing
         #expect(result.stderr.contains("medianTimeSpan: must be 1 to 1000 blocks"))
         #expect(!result.stderr.contains("USAGE"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("data").path))
+    }
+
+    @Test(arguments: ["1e308h", "0s", "-5s", "8d", "200h", "nan", "infs"])
+    func tuneRefusesBlockTimesOutOfRange(_ text: String) throws {
+        let result = try Self.obol(["tune", "--block-time=\(text)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("is not a duration from 1ms to 168h"))
+    }
+
+    /// Without --fee, `send` pays the node's minimum only up to 0.01 OBOL: a
+    /// node asking more is refused before the account is read or anything signed.
+    @Test(.timeLimit(.minutes(1)))
+    func sendRefusesAHighNodeFeeWithoutFee() async throws {
+        let status = StatusResponse(network: "devnet", networkID: ChainParams.devnet.networkID, height: 1, tip: .zero,
+                                    work: .one, target: .max, hashRate: 0, peers: 0, mempoolSize: 0,
+                                    minimumFee: 1_000 * ChainParams.coin)
+        let stub = try LoopbackHTTPStub(status: 200, body: String(decoding: try JSONEncoder().encode(status), as: UTF8.self))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-fee-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keyPath = dir.appendingPathComponent("wallet.json").path
+        try Keystore.create(at: keyPath, key: PrivateKey.generate())
+        let result = try Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
+                                    ChainParams.devnet.genesisAllocationAddress.description, "--amount", "1",
+                                    "--node", "http://127.0.0.1:\(stub.port)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("minimum fee of 1000 OBOL"))
+        #expect(result.stderr.contains("--fee"))
+        #expect(result.stdout.isEmpty)
     }
 
     @Test func unreachableNodeIsOneLine() throws {
