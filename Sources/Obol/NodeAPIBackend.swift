@@ -16,14 +16,8 @@ public struct NodeAPIBackend: NodeBackend {
                    hashRate: node.hashRate)
     }
 
-    public func blocks(from height: UInt64, limit: Int) async -> [Block] {
-        var out = [Block]()
-        var h = height
-        while out.count < limit, let block = await node.chain.block(atHeight: h) {
-            out.append(block)
-            h += 1
-        }
-        return out
+    public func blockOutlines(from height: UInt64, limit: Int) async -> [BlockOutline] {
+        await node.chain.outlines(from: height, limit: limit)
     }
 
     public func block(_ id: BlockID) async -> BlockRecord? {

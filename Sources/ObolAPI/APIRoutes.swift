@@ -41,14 +41,14 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         if ascending {
             let start = from ?? 0
             guard start <= tipHeight else { return JSONResponse.make(BlockListResponse(blocks: [], next: nil)) }
-            let blocks = await backend.blocks(from: start, limit: limit)
+            let blocks = await backend.blockOutlines(from: start, limit: limit)
             let last = blocks.last?.height
             let next = blocks.count == limit ? last.flatMap { $0 < tipHeight ? $0 + 1 : nil } : nil
             return JSONResponse.make(BlockListResponse(blocks: blocks.map(BlockSummary.init), next: next))
         }
         let top = min(from ?? tipHeight, tipHeight)
         let bottom = top >= UInt64(limit - 1) ? top - UInt64(limit - 1) : 0
-        let blocks = await backend.blocks(from: bottom, limit: Int(top - bottom) + 1)
+        let blocks = await backend.blockOutlines(from: bottom, limit: Int(top - bottom) + 1)
         let next = bottom > 0 ? bottom - 1 : nil
         return JSONResponse.make(BlockListResponse(blocks: blocks.reversed().map(BlockSummary.init), next: next))
     }

@@ -17,10 +17,11 @@ public protocol NodeBackend: Sendable {
     /// the mempool, and a hash rate (0 when unknown).
     func status() async -> NodeStatus
 
-    /// Best-chain blocks at heights `from`, `from + 1`, … in ascending order:
-    /// at most `limit` of them, fewer when the tip comes first, none when
-    /// `from` is above the tip. The router never asks for more than 100.
-    func blocks(from height: UInt64, limit: Int) async -> [Block]
+    /// Outlines (header, transaction count, size) of best-chain blocks at
+    /// heights `from`, `from + 1`, … in ascending order: at most `limit` of
+    /// them, fewer when the tip comes first, none when `from` is above the
+    /// tip. The router never asks for more than `APIOptions.maxPageSize`.
+    func blockOutlines(from height: UInt64, limit: Int) async -> [BlockOutline]
 
     /// A block by hash (any stored block, side branches included) or by
     /// height (best chain only); nil when unknown.

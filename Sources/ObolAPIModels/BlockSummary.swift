@@ -37,11 +37,15 @@ public struct BlockSummary: Codable, Sendable, Hashable {
 
 extension BlockSummary {
     public init(_ block: Block) {
-        let header = block.header
-        self.init(hash: block.hash, height: header.height, version: header.version,
+        self.init(BlockOutline(block))
+    }
+
+    public init(_ outline: BlockOutline) {
+        let header = outline.header
+        self.init(hash: outline.hash, height: header.height, version: header.version,
                   previousHash: header.previousHash, merkleRoot: header.merkleRoot, timestamp: header.timestamp,
                   bits: BlockSummary.hex8(header.bits.bits), target: header.bits.target ?? .zero,
-                  nonce: header.nonce, transactionCount: block.transactions.count, size: block.size)
+                  nonce: header.nonce, transactionCount: outline.transactionCount, size: outline.size)
     }
 
     /// Eight lower-case hex digits, zero-padded.

@@ -29,8 +29,8 @@ actor FakeBackend: NodeBackend {
                           peers: 2, mempoolSize: pool.count, hashRate: 1234.5)
     }
 
-    func blocks(from height: UInt64, limit: Int) -> [Block] {
-        fixture.mainChain.filter { $0.height >= height }.prefix(limit).map { $0 }
+    func blockOutlines(from height: UInt64, limit: Int) -> [BlockOutline] {
+        fixture.mainChain.filter { $0.height >= height }.prefix(limit).map(BlockOutline.init)
     }
 
     func block(_ id: BlockID) -> BlockRecord? {

@@ -90,6 +90,10 @@ struct ChainActorTests {
             #expect(await chain.account(address) == side.state[address])
         }
         for h in 0...5 { #expect(await chain.mainChainHash(at: UInt64(h)) == side.block(at: UInt64(h)).hash) }
+        // Listings follow the new best chain.
+        #expect(await chain.outlines(from: 2, limit: 10) == (2...5).map { BlockOutline(side.block(at: UInt64($0))) })
+        #expect(await chain.outlines(from: 0, limit: 2) == (0...1).map { BlockOutline(side.block(at: UInt64($0))) })
+        #expect(await chain.outlines(from: 6, limit: 10).isEmpty)
 
         // Events: 3 connects, then the reorg (3 disconnects newest first, 4 connects), then one more.
         var kinds = [String]()

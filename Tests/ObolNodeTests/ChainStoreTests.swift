@@ -49,6 +49,7 @@ import Testing
         #expect(loaded.accounts == chain.state.accounts)
         for (block, undo) in zip(chain.blocks, chain.undos).dropFirst() {
             #expect(try store.block(block.hash) == block)
+            #expect(try store.outline(block.hash) == BlockOutline(block))
             #expect(try store.undo(block.hash) == undo)
             for (index, transaction) in block.transactions.enumerated() {
                 #expect(try store.location(ofTransaction: transaction.id)
@@ -147,6 +148,7 @@ import Testing
         try store.setStatus(.invalid, for: [sideBlock.hash])
         try store.pruneBodies([sideBlock.hash])
         #expect(try store.block(sideBlock.hash) == nil)
+        #expect(try store.outline(sideBlock.hash) == nil)
         #expect(try store.undo(sideBlock.hash) == nil)
         let loaded = try #require(try store.load())
         let entry = try #require(loaded.entries.first { $0.hash == sideBlock.hash })

@@ -77,9 +77,12 @@ import Testing
         #expect(try store.block(block.hash) == nil)
         #expect(try store.undo(block.hash) == nil)
         #expect(try writer.block(block.hash) == block)
+        #expect(try writer.outline(block.hash) == BlockOutline(block))
         #expect(try writer.undo(block.hash) == undo)
         #expect(try writer.block(chain.genesis.hash) == chain.genesis, "what is not queued is read from the store")
+        #expect(try writer.outline(chain.genesis.hash) == BlockOutline(chain.genesis))
         #expect(try writer.block(chain.tip.hash) == nil)
+        #expect(try writer.outline(chain.tip.hash) == nil)
         #expect(writer.backlog == 2)
 
         store.gate.open()

@@ -91,6 +91,24 @@ public actor ChainActor: AccountProvider {
 
     public func mainChainHash(at height: UInt64) -> Hash256? { tree.mainChainHash(at: height) }
 
+    /// Best-chain hashes at `height`, `height + 1`, … : at most `limit`.
+    public func mainChainHashes(from height: UInt64, limit: Int) -> [Hash256] {
+        var hashes: [Hash256] = []
+        var next = height
+        while hashes.count < limit, let hash = tree.mainChainHash(at: next) {
+            hashes.append(hash)
+            next += 1
+        }
+        return hashes
+    }
+
+    /// Outlines of best-chain blocks from `height` up, at most `limit` (a
+    /// page of a block listing): one hop for the hashes, then the store is
+    /// read off the actor without decoding any transaction.
+    public nonisolated func outlines(from height: UInt64, limit: Int) async -> [BlockOutline] {
+        await mainChainHashes(from: height, limit: limit).compactMap { try? writer.outline($0) }
+    }
+
     public func locator() -> [Hash256] { tree.locator() }
 
     public func headers(after locator: [Hash256], limit: Int) -> [BlockHeader] {

@@ -96,6 +96,9 @@ public protocol ChainStore: Sendable {
     /// Moves the best tip atomically.
     func commit(_ update: TipUpdate) throws
     func block(_ hash: Hash256) throws -> Block?
+    /// The header, transaction count and size of a stored body, without
+    /// decoding its transactions (the default decodes the block).
+    func outline(_ hash: Hash256) throws -> BlockOutline?
     func undo(_ hash: Hash256) throws -> BlockUndo?
     /// Drops the bodies (and undo data) of side-branch blocks; their index entries stay.
     func pruneBodies(_ hashes: [Hash256]) throws
@@ -122,6 +125,10 @@ public enum StoreWrite: Sendable {
 }
 
 extension ChainStore {
+    public func outline(_ hash: Hash256) throws -> BlockOutline? {
+        try block(hash).map(BlockOutline.init)
+    }
+
     public func write(_ writes: [StoreWrite]) throws {
         for write in writes { try apply(write) }
     }

@@ -232,6 +232,26 @@ public final class SQLiteChainStore: ChainStore {
         }
     }
 
+    /// Reads the body's length and its first bytes only: SQLite hands over
+    /// no more of a large body than that, and nothing is decoded past the
+    /// transaction count.
+    public func outline(_ hash: Hash256) throws -> BlockOutline? {
+        try Self.mapErrors("read outline of \(hash)") {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT length(data), substr(data, 1, ?) FROM bodies WHERE hash = ?",
+                                 arguments: [BlockOutline.prefixSize, hash.data])
+                    .map { row throws(StoreError) in
+                        let prefix = try row.blob(1, "body of \(hash)")
+                        do {
+                            return try BlockOutline(prefix: [UInt8](prefix), size: row[0])
+                        } catch {
+                            throw StoreError(.corrupt, "body of \(hash) does not decode: \(error)")
+                        }
+                    }
+            }
+        }
+    }
+
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
         try Self.mapErrors("read undo \(hash)") {
             try pool.read { db in

@@ -92,6 +92,13 @@ public final class StoreWriter: Sendable {
         return pruned ? nil : try store.block(hash)
     }
 
+    /// The outline of `hash`'s body, queued or stored.
+    public func outline(_ hash: Hash256) throws -> BlockOutline? {
+        let (queued, pruned) = shared.locked { ($0.bodies[hash]?.block, $0.pruned[hash] != nil) }
+        if let queued { return BlockOutline(queued) }
+        return pruned ? nil : try store.outline(hash)
+    }
+
     /// The undo data of `hash`, queued or stored.
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
         let (queued, pruned) = shared.locked { ($0.undo[hash]?.undo, $0.pruned[hash] != nil) }
