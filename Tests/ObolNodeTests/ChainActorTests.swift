@@ -201,5 +201,9 @@ struct ChainActorTests {
         let headers = await chain.headers(after: [builder.block(at: 10).hash], limit: 5)
         #expect(headers.map(\.height) == [11, 12, 13, 14, 15])
         #expect(await chain.headers(after: [builder.tip.hash], limit: 5).isEmpty)
+        // A peer's limit is untrusted: the largest one is capped by the chain, not an overflow.
+        let all = await chain.headers(after: [builder.block(at: 10).hash], limit: .max)
+        #expect(all.map(\.height) == Array(11...builder.tip.height))
+        #expect(await chain.headers(after: [builder.block(at: 10).hash], limit: .min).isEmpty)
     }
 }

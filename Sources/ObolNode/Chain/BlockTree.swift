@@ -200,7 +200,7 @@ public struct BlockTree: Sendable {
     public func headers(after locator: [Hash256], limit: Int) -> [BlockHeader] {
         let start = locator.first(where: isOnMainChain).flatMap { entries[$0].map { Int($0.height) + 1 } } ?? 1
         guard start < mainChain.count, limit > 0 else { return [] }
-        let end = min(mainChain.count, start + limit)
+        let end = start + min(limit, mainChain.count - start)  // no overflow for any limit
         return mainChain[start..<end].compactMap { entries[$0]?.header }
     }
 }
