@@ -30,6 +30,19 @@ extension ChainActor {
         writer.enqueue(.tip(pending))
     }
 
+    /// Best-chain blocks the store's transaction and address indexes do not
+    /// have yet, because their tip moves are merged here or still queued in
+    /// the writer (about a second's worth at most, unless the disk lags),
+    /// newest first. Look-ups read these before the store.
+    func unindexedMainChainBlocks() -> [Block] {
+        let connected = writer.queuedConnectedBlocks() + (unwritten?.connected.map(\.block) ?? [])
+        var seen = Set<Hash256>()
+        return connected.reversed().filter { block in
+            let hash = block.hash
+            return isOnMainChain(hash) && seen.insert(hash).inserted
+        }
+    }
+
     /// Writes every queued change to the store, and returns once it is there.
     /// Throws the store's error if it cannot be written (it stays queued and
     /// is tried again). Call it before letting go of the chain: what is queued

@@ -102,39 +102,10 @@ public actor ChainActor: AccountProvider {
         return hashes
     }
 
-    /// Outlines of best-chain blocks from `height` up, at most `limit` (a
-    /// page of a block listing): one hop for the hashes, then the store is
-    /// read off the actor without decoding any transaction.
-    public nonisolated func outlines(from height: UInt64, limit: Int) async -> [BlockOutline] {
-        await mainChainHashes(from: height, limit: limit).compactMap { try? writer.outline($0) }
-    }
-
     public func locator() -> [Hash256] { tree.locator() }
 
     public func headers(after locator: [Hash256], limit: Int) -> [BlockHeader] {
         tree.headers(after: locator, limit: limit)
-    }
-
-    /// A best-chain transaction with where it is. Reads the store off the
-    /// actor: a lookup never holds up validation.
-    public nonisolated func transaction(_ txid: Hash256) async -> (Transaction, TransactionLocation)? {
-        guard let loc = try? store.location(ofTransaction: txid),
-              let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
-        else { return nil }
-        return (block.transactions[loc.index], loc)
-    }
-
-    /// Best-chain transactions that paid or spent `address`, newest first.
-    /// Reads the store off the actor, and each block once however many of
-    /// the transactions it holds.
-    public nonisolated func history(of address: Address, limit: Int) async -> [(Transaction, TransactionLocation)] {
-        let locations = (try? store.transactions(involving: address, limit: limit)) ?? []
-        var blocks: [Hash256: Block] = [:]
-        return locations.compactMap { loc in
-            if blocks[loc.blockHash] == nil { blocks[loc.blockHash] = try? writer.block(loc.blockHash) }
-            guard let block = blocks[loc.blockHash], loc.index < block.transactions.count else { return nil }
-            return (block.transactions[loc.index], loc)
-        }
     }
 
     /// What the next block on the tip must carry.

@@ -17,4 +17,12 @@ extension Block {
             }
         }
     }
+
+    /// Whether the address index lists `transaction` under `address`.
+    static func indexes(_ transaction: Transaction, under address: Address) -> Bool {
+        switch transaction {
+        case let .coinbase(coinbase): coinbase.recipient == address
+        case let .transfer(transfer): transfer.senderAddress == address || transfer.recipient == address
+        }
+    }
 }

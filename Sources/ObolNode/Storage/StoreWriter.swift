@@ -99,6 +99,17 @@ public final class StoreWriter: Sendable {
         return pruned ? nil : try store.outline(hash)
     }
 
+    /// Blocks connected by tip moves still queued (so not yet in the store's
+    /// transaction and address indexes), in queue order.
+    public func queuedConnectedBlocks() -> [Block] {
+        shared.locked { state in
+            state.queue.flatMap { entry -> [Block] in
+                guard case let .tip(update) = entry.write else { return [] }
+                return update.connected.map(\.block)
+            }
+        }
+    }
+
     /// The undo data of `hash`, queued or stored.
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
         let (queued, pruned) = shared.locked { ($0.undo[hash]?.undo, $0.pruned[hash] != nil) }
