@@ -76,4 +76,29 @@ import Testing
         #expect(await chain.transaction(payment.id) == nil)
         #expect(await chain.history(of: bob, limit: 10).isEmpty)
     }
+
+    /// The store still indexes the old branch while the reorganization's
+    /// tip move waits in the writer: its entries are not reported.
+    @Test func aStoredTransactionOfABlockThatAQueuedReorgRemovedIsNotFound() async throws {
+        let (main, payment) = try builderWithPayment()
+        var side = main.forked(at: 0, coinbaseData: [2])
+        try side.mine(count: 5)
+        let store = ControlledStore()
+        let chain = try makeChain(main, store: store)
+        _ = await chain.submitAll(main.blocks.dropFirst())
+        try await chain.flush()
+        #expect(try store.location(ofTransaction: payment.id)?.height == 1, "the old branch is in the store")
+        store.gate.close()
+        _ = await chain.submitAll(side.blocks.dropFirst())
+        #expect(await chain.tip.hash == side.tip.hash)
+        #expect(try store.location(ofTransaction: payment.id)?.height == 1, "the reorg is not written yet")
+        #expect(await chain.transaction(payment.id) == nil)
+        #expect(await chain.history(of: bob, limit: 10).isEmpty)
+        #expect(await chain.history(of: side.minerAddress, limit: 3).map(\.1.height) == [5, 4, 3])
+        store.gate.open()
+        try await chain.flush()
+        #expect(try store.location(ofTransaction: payment.id) == nil)
+        #expect(await chain.transaction(payment.id) == nil)
+        #expect(await chain.history(of: side.minerAddress, limit: 10).map(\.1.height) == [5, 4, 3, 2, 1])
+    }
 }

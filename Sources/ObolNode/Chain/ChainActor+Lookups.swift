@@ -13,29 +13,32 @@ extension ChainActor {
 
     /// A best-chain transaction with where it is. Reads the store off the
     /// actor (a look-up never holds up validation); a transaction of a block
-    /// connected in about the last second, not yet indexed by the store, is
-    /// found in memory (`unindexedMainChainBlocks`).
+    /// connected in about the last second, not yet in the store's index, is
+    /// found in memory, and one of a block that a queued reorganization took
+    /// off the best chain is not reported (`unindexedChanges`).
     public nonisolated func transaction(_ txid: Hash256) async -> (Transaction, TransactionLocation)? {
-        if let loc = try? writer.store.location(ofTransaction: txid),
-           let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count {
-            return (block.transactions[loc.index], loc)
-        }
-        for block in await unindexedMainChainBlocks() {
+        // Memory first: a move that leaves the writer's queue meanwhile is in the store by then.
+        let recent = await unindexedChanges()
+        for block in recent.blocks {
             if let index = block.transactions.firstIndex(where: { $0.id == txid }) {
                 let location = TransactionLocation(txid: txid, blockHash: block.hash, height: block.height, index: index)
                 return (block.transactions[index], location)
             }
         }
-        return nil
+        guard let loc = try? writer.store.location(ofTransaction: txid), !recent.stale.contains(loc.blockHash),
+              let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
+        else { return nil }
+        return (block.transactions[loc.index], loc)
     }
 
     /// Best-chain transactions that paid or spent `address`, newest first:
-    /// those of blocks not yet indexed by the store (from memory), then the
+    /// those of blocks not yet in the store's index (from memory), then the
     /// store's, read off the actor, each block once.
     public nonisolated func history(of address: Address, limit: Int) async -> [(Transaction, TransactionLocation)] {
         guard limit > 0 else { return [] }
+        let recent = await unindexedChanges()
         var out: [(Transaction, TransactionLocation)] = []
-        for block in await unindexedMainChainBlocks() where out.count < limit {
+        for block in recent.blocks where out.count < limit {
             let hash = block.hash
             for (index, transaction) in block.transactions.enumerated().reversed()
             where out.count < limit && Block.indexes(transaction, under: address) {
@@ -44,10 +47,12 @@ extension ChainActor {
             }
         }
         guard out.count < limit else { return out }
-        // A block being written now may be in both; the store's copy is skipped.
-        let fromMemory = Set(out.map(\.1.blockHash))
-        let locations = ((try? writer.store.transactions(involving: address, limit: limit)) ?? [])
-            .filter { !fromMemory.contains($0.blockHash) }
+        // A block being written now may be in both (its copy in the store is
+        // skipped), and the store may still list blocks a queued move removed
+        // (asking for one more row per skipped block mostly keeps the page full).
+        let skipped = recent.stale.union(out.map(\.1.blockHash))
+        let locations = ((try? writer.store.transactions(involving: address, limit: limit + skipped.count)) ?? [])
+            .filter { !skipped.contains($0.blockHash) }
         var blocks: [Hash256: Block] = [:]
         for loc in locations where out.count < limit {
             if blocks[loc.blockHash] == nil { blocks[loc.blockHash] = try? writer.block(loc.blockHash) }

@@ -30,17 +30,21 @@ extension ChainActor {
         writer.enqueue(.tip(pending))
     }
 
-    /// Best-chain blocks the store's transaction and address indexes do not
-    /// have yet, because their tip moves are merged here or still queued in
-    /// the writer (about a second's worth at most, unless the disk lags),
-    /// newest first. Look-ups read these before the store.
-    func unindexedMainChainBlocks() -> [Block] {
-        let connected = writer.queuedConnectedBlocks() + (unwritten?.connected.map(\.block) ?? [])
+    /// What the store's transaction and address indexes do not show yet:
+    /// the best-chain blocks whose tip moves are merged here or still queued
+    /// in the writer (about a second's worth at most, unless the disk lags),
+    /// newest first, and the blocks whose entries they still hold although a
+    /// queued move took them off the best chain. Look-ups read the first
+    /// before the store and skip the second in it.
+    func unindexedChanges() -> (blocks: [Block], stale: Set<Hash256>) {
+        let queued = writer.queuedTipMoves()
+        let connected = queued.connected + (unwritten?.connected.map(\.block) ?? [])
         var seen = Set<Hash256>()
-        return connected.reversed().filter { block in
+        let blocks = connected.reversed().filter { block in
             let hash = block.hash
             return isOnMainChain(hash) && seen.insert(hash).inserted
         }
+        return (blocks, queued.disconnected.filter { !isOnMainChain($0) })
     }
 
     /// Writes every queued change to the store, and returns once it is there.

@@ -99,14 +99,18 @@ public final class StoreWriter: Sendable {
         return pruned ? nil : try store.outline(hash)
     }
 
-    /// Blocks connected by tip moves still queued (so not yet in the store's
-    /// transaction and address indexes), in queue order.
-    public func queuedConnectedBlocks() -> [Block] {
+    /// What the tip moves still queued change in the store's transaction and
+    /// address indexes: the blocks they connect, in queue order, and the
+    /// hashes of the blocks they disconnect (whose entries the store still has).
+    public func queuedTipMoves() -> (connected: [Block], disconnected: Set<Hash256>) {
         shared.locked { state in
-            state.queue.flatMap { entry -> [Block] in
-                guard case let .tip(update) = entry.write else { return [] }
-                return update.connected.map(\.block)
+            var connected: [Block] = []
+            var disconnected = Set<Hash256>()
+            for case let (_, .tip(update)) in state.queue {
+                for block in update.disconnected { disconnected.insert(block.hash) }
+                connected += update.connected.map(\.block)
             }
+            return (connected, disconnected)
         }
     }
 
