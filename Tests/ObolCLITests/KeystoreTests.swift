@@ -57,6 +57,21 @@ import Glibc
         #expect(error?.code == "key-file-exists")
         #expect(error?.message == "key file \(path) already exists; refusing to overwrite it")
         #expect(try Keystore.load(from: path).key == first)
+        // Neither the write nor the refusal leaves its temporary file behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["wallet.json"])
+    }
+
+    /// A dangling symbolic link at the path counts as an existing file: the
+    /// key is not written through it.
+    @Test func refusesADanglingSymlink() throws {
+        let dir = Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/wallet.json"
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: dir + "/elsewhere.json")
+        let error = #expect(throws: WalletError.self) { try Keystore.create(at: path, key: .generate()) }
+        #expect(error?.code == "key-file-exists")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/elsewhere.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["wallet.json"])
     }
 
     @Test func refusesAKeyFileOthersCanRead() throws {
