@@ -1,5 +1,5 @@
 /// A block's header, transaction count and encoded size: what a listing of
-/// blocks shows, read without decoding (or even loading) the transactions.
+/// blocks shows, read without decoding the transactions.
 public struct BlockOutline: Sendable, Hashable {
     public var header: BlockHeader
     public var transactionCount: Int
