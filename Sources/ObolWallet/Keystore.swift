@@ -45,8 +45,8 @@ public enum Keystore {
     /// file system without hard links, the file is created at `path` directly
     /// (still never overwriting).
     static func writeNew(_ bytes: [UInt8], at path: String) throws(WalletError) {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty
-            ? "." : (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
         let temporary = directory + "/.obol-key-\(UInt64.random(in: 0 ... .max)).tmp"
         try writeSynced(bytes, to: temporary, reportedAs: path)
         defer { unlink(temporary) }

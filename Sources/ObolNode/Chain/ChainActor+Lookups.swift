@@ -1,8 +1,8 @@
 import ObolCore
 
 // Look-ups for readers such as the HTTP API: they read the store off the
-// actor, so a look-up never waits for a block being validated, and never
-// makes the actor do work in proportion to a block's size.
+// actor and never make it do work in proportion to a block's size; the actor
+// is asked only for hashes and for the blocks its store does not index yet.
 extension ChainActor {
     /// Outlines of best-chain blocks from `height` up, at most `limit` (a
     /// page of a block listing): one hop for the hashes, then the store is
@@ -11,13 +11,19 @@ extension ChainActor {
         await mainChainHashes(from: height, limit: limit).compactMap { try? writer.outline($0) }
     }
 
-    /// A best-chain transaction with where it is. Reads the store off the
-    /// actor (a look-up never holds up validation); a transaction of a block
-    /// connected in about the last second, not yet in the store's index, is
-    /// found in memory, and one of a block that a queued reorganization took
-    /// off the best chain is not reported (`unindexedChanges`).
+    /// A best-chain transaction with where it is. A store hit is answered
+    /// off the actor; a miss (or a hit in a block a queued move disconnects)
+    /// asks the actor for the blocks the store's index does not show yet
+    /// (`unindexedChanges`): a block connected in about the last second is
+    /// found in memory, and one taken off the best chain is not reported.
     public nonisolated func transaction(_ txid: Hash256) async -> (Transaction, TransactionLocation)? {
-        // Memory first: a move that leaves the writer's queue meanwhile is in the store by then.
+        func stored(skipping stale: Set<Hash256>) -> (Transaction, TransactionLocation)? {
+            guard let loc = try? writer.store.location(ofTransaction: txid), !stale.contains(loc.blockHash),
+                  let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
+            else { return nil }
+            return (block.transactions[loc.index], loc)
+        }
+        if let hit = stored(skipping: writer.queuedTipMoves().disconnected) { return hit }
         let recent = await unindexedChanges()
         for block in recent.blocks {
             if let index = block.transactions.firstIndex(where: { $0.id == txid }) {
@@ -25,10 +31,9 @@ extension ChainActor {
                 return (block.transactions[index], location)
             }
         }
-        guard let loc = try? writer.store.location(ofTransaction: txid), !recent.stale.contains(loc.blockHash),
-              let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
-        else { return nil }
-        return (block.transactions[loc.index], loc)
+        // Asked again: a move that left the writer's queue since the first
+        // look-up is in the store now.
+        return stored(skipping: recent.stale)
     }
 
     /// Best-chain transactions that paid or spent `address`, newest first:
