@@ -29,7 +29,7 @@ struct EmbeddedNodeExample {
             case let .failure(reason): print("refused: \(reason)")
             }
             for await event in events {
-                guard case let .blockConnected(block, height) = event else { continue }
+                guard case let .blockConnected(block, height, _) = event else { continue }
                 print("block \(height): \(block.hash) with \(block.transactions.count) transactions")
                 if block.transfers.contains(where: { $0.id == payment.id }) {
                     let balance = await node.chain.account(friend).balance

@@ -131,7 +131,9 @@ public final class Node: Service, Sendable {
     }
 
     /// Hands a block (from a peer or an embedder) to the chain.
-    public func submit(_ block: Block) async -> SubmitResult { await chain.submit(block) }
+    public func submit(_ block: Block, origin: Origin = .local) async -> SubmitResult {
+        await chain.submit(block, origin: origin)
+    }
 
     /// Hashes per second of the local miner (0 when not mining).
     public var hashRate: Double { miner?.hashRate ?? 0 }

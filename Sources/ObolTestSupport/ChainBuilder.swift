@@ -183,7 +183,7 @@ public struct ChainBuilder: Sendable {
     public func assemble(_ transactions: [Transaction], timestamp: UInt64? = nil, height: UInt64? = nil,
                          bits: CompactTarget? = nil, previousHash: Hash256? = nil) -> Block {
         let header = BlockHeader(height: height ?? nextHeight, previousHash: previousHash ?? tip.hash,
-                                 merkleRoot: MerkleTree.root(of: transactions.map(\.id)),
+                                 merkleRoot: MerkleTree.root(of: transactions.map(\.fullHash)),
                                  timestamp: timestamp ?? nextTimestamp, bits: bits ?? nextBits)
         return Block(header: Self.mine(header), transactions: transactions)
     }

@@ -66,6 +66,18 @@ import Testing
         expectRejection(block, by: .merkleRootMismatch, at: .sanity, in: chain)
     }
 
+    @Test func rejectsAnotherSignatureUnderTheRoot() {
+        // The transfer id leaves the signature out; the Merkle leaf does not.
+        let transfer = chain.transfer(to: alice, amount: 10)
+        var block = chain.makeBlock(transfers: [transfer])
+        let resigned = transfer.withSignature(ChainBuilder.testKey(9).sign(digest: transfer.signatureDigest))
+        #expect(resigned.id == transfer.id && resigned.fullHash != transfer.fullHash)
+        block.transactions[1] = .transfer(resigned)
+        #expect(throws: ValidationError.merkleRootMismatch) {
+            try BlockValidator.checkSanity(block, params: chain.params)
+        }
+    }
+
     @Test func rejectsReorderedTransactionsUnderTheOldRoot() {
         // Two independent senders, so the swapped order is still valid to connect.
         var block = chain.makeBlock(transfers: [

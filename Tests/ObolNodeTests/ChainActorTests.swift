@@ -95,17 +95,19 @@ struct ChainActorTests {
         #expect(await chain.outlines(from: 0, limit: 2) == (0...1).map { BlockOutline(side.block(at: UInt64($0))) })
         #expect(await chain.outlines(from: 6, limit: 10).isEmpty)
 
-        // Events: 3 connects, then the reorg (3 disconnects newest first, 4 connects), then one more.
+        // Events: 3 connects, 3 side blocks accepted, then the reorg (3 disconnects newest first,
+        // 4 connects), then one more.
         var kinds = [String]()
         for await event in events {
             switch event {
-            case let .blockConnected(_, height): kinds.append("+\(height)")
+            case let .blockConnected(_, height, _): kinds.append("+\(height)")
             case let .blockDisconnected(_, height): kinds.append("-\(height)")
+            case let .blockAccepted(_, height, _): kinds.append("~\(height)")
             case let .tipChanged(tip): kinds.append("tip\(tip.height)")
             }
             if kinds.last == "tip5" { break }
         }
-        #expect(kinds == ["+1", "tip1", "+2", "tip2", "+3", "tip3",
+        #expect(kinds == ["+1", "tip1", "+2", "tip2", "+3", "tip3", "~1", "~2", "~3",
                           "-3", "-2", "-1", "+1", "+2", "+3", "+4", "tip4", "+5", "tip5"])
     }
 

@@ -37,14 +37,14 @@ struct ChainAdversarialTests {
         var builder = ChainBuilder()
         builder.addTransfer(to: bob, amount: ChainParams.coin)
         let genuine = builder.makeBlock()
-        // Same header, so the same hash: the transfer id leaves the signature out.
+        // Same header, so the same hash; the Merkle root commits to the signature.
         var tampered = genuine
         let original = try #require(genuine.transactions[1].transfer)
         tampered.transactions[1] = .transfer(original.withSignature(Signature(bytes: [UInt8](repeating: 7, count: 64))!))
         #expect(tampered.hash == genuine.hash)
 
         let chain = try makeChain(builder)
-        #expect(await chain.submit(tampered) == .invalid(.rule(.invalidSignature(original.id))))
+        #expect(await chain.submit(tampered) == .invalid(.rule(.merkleRootMismatch)))
         var empty = genuine
         empty.transactions = []
         #expect(await chain.submit(empty) == .invalid(.rule(.firstTransactionNotCoinbase)))

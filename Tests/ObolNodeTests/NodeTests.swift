@@ -46,7 +46,7 @@ struct NodeTests {
         let confirmedAt = try await whileRunning(node) { () async throws -> UInt64? in
             let submitted = await node.submit(transfer)
             #expect(submitted == .success(transfer.id))
-            for await case let .blockConnected(block, height) in events
+            for await case let .blockConnected(block, height, _) in events
             where block.transfers.contains(where: { $0.id == transfer.id }) {
                 return height
             }

@@ -26,8 +26,10 @@ private func breaking(_ block: Block, at indices: Set<Int>) -> Block {
         guard case let .transfer(t) = transactions[i + 1] else { continue }
         transactions[i + 1] = .transfer(forged(t))
     }
-    // The ids do not change with the signature, so the Merkle root still holds.
-    return Block(header: block.header, transactions: transactions)
+    // The Merkle root commits to the signatures: recompute it, so only the signatures are wrong.
+    var broken = Block(header: block.header, transactions: transactions)
+    broken.header.merkleRoot = broken.computedMerkleRoot
+    return broken
 }
 
 struct SignatureCacheTests {

@@ -76,8 +76,9 @@ public struct Block: Sendable, Hashable, BinaryCodable {
     public var hash: Hash256 { header.hash }
     public var height: UInt64 { header.height }
 
-    /// The Merkle root the header should carry.
-    public var computedMerkleRoot: Hash256 { MerkleTree.root(of: transactions.map(\.id)) }
+    /// The Merkle root the header should carry: over every transaction's
+    /// `fullHash`, so it commits to the signatures too.
+    public var computedMerkleRoot: Hash256 { MerkleTree.root(of: transactions.map(\.fullHash)) }
 
     public var transfers: some Sequence<Transfer> { transactions.lazy.compactMap(\.transfer) }
 

@@ -1,7 +1,8 @@
 /// Block rules that need no chain state (btcd's "sanity" stage), plus the
 /// signature check kept apart so a node can run it in parallel and cache it.
 public enum BlockValidator {
-    /// Size, count, coinbase placement, Merkle root, duplicates and every
+    /// Size, count, coinbase placement, Merkle root (over full hashes, so it
+    /// covers the signatures), duplicates and every
     /// transfer's stateless rules. Does not verify signatures.
     public static func checkSanity(_ block: Block, params: ChainParams) throws(ValidationError) {
         let size = block.size
@@ -19,12 +20,12 @@ public enum BlockValidator {
         }
         guard coinbase.data.count <= Limits.maxCoinbaseData else { throw .coinbaseDataTooLarge }
 
-        var ids = [Hash256]()
-        ids.reserveCapacity(count)
+        var leaves = [Hash256]()
+        leaves.reserveCapacity(count)
         var seen = Set<Hash256>(minimumCapacity: count)
         for (index, tx) in block.transactions.enumerated() {
             let id = tx.id
-            ids.append(id)
+            leaves.append(tx.fullHash)
             guard seen.insert(id).inserted else { throw .duplicateTransaction(id) }
             switch tx {
             case .coinbase:
@@ -33,7 +34,7 @@ public enum BlockValidator {
                 try TransferRules.checkSanity(transfer, params: params)
             }
         }
-        guard MerkleTree.root(reducing: &ids) == block.header.merkleRoot else { throw .merkleRootMismatch }
+        guard MerkleTree.root(reducing: &leaves) == block.header.merkleRoot else { throw .merkleRootMismatch }
     }
 
     /// Verifies every transfer's signature, one after another.

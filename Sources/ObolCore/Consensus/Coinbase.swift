@@ -65,6 +65,15 @@ public enum Transaction: Sendable, Hashable, BinaryCodable {
         }
     }
 
+    /// What the block's Merkle tree commits to: a transfer's `fullHash`
+    /// (signature included); a coinbase has no signature, so its id.
+    public var fullHash: Hash256 {
+        switch self {
+        case let .coinbase(c): c.id
+        case let .transfer(t): t.fullHash
+        }
+    }
+
     public var size: Int {
         switch self {
         case let .coinbase(c): c.size

@@ -68,6 +68,17 @@ public struct Transfer: Sendable, Hashable {
 
     public var hasValidSignature: Bool { sender.isValidSignature(signature, for: signatureDigest) }
 
+    /// Double SHA-256 of the whole encoding, signature included (Bitcoin's
+    /// wtxid). Blocks commit to it in their Merkle root, so a copy of a block
+    /// with a changed signature has another root, and relay names transfers
+    /// by it, so a broken copy cannot stand in for a good one.
+    public var fullHash: Hash256 {
+        hashEncoding(capacity: size, double: true) { sink in
+            Self.writeUnsigned(&sink, networkID, sender, recipient, amount, fee, nonce, data)
+            sink.append(signature)
+        }
+    }
+
     /// Encoded size in bytes.
     public var size: Int { Self.baseSize + data.count }
 

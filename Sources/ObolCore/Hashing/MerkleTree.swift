@@ -1,4 +1,5 @@
-/// The Merkle root over transaction ids.
+/// The Merkle root over the transactions' full hashes (`Transaction.fullHash`:
+/// a transfer's encoding with its signature, a coinbase's id).
 ///
 /// Unlike Bitcoin, an odd node at the end of a level is promoted unchanged
 /// (never paired with a copy of itself), inner nodes are tagged with a 0x01

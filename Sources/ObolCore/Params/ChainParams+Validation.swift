@@ -56,6 +56,7 @@ extension ChainParams {
                     "must be 1 to \(Limits.maxBlockTransactions)")
         try require(maxFutureDrift <= 86_400, "maxFutureDrift", "must be at most 86400 seconds")
         try require((1...1_000).contains(medianTimeSpan), "medianTimeSpan", "must be 1 to 1000 blocks")
+        try require(coinbaseMaturity <= 10_000, "coinbaseMaturity", "must be at most 10000 blocks")
     }
 }
 

@@ -39,6 +39,16 @@ public struct ChainParams: Sendable, Hashable, Codable {
     /// Number of ancestors whose median a new timestamp must exceed.
     public var medianTimeSpan: Int
 
+    // Safety
+    /// Confirmations a coinbase needs before its coins can be spent: a block
+    /// at height h may spend coins minted at height m only when h − m ≥ this.
+    /// A reorg can then never erase coins that were already passed on.
+    public var coinbaseMaturity: UInt64
+    /// The cumulative work below which a syncing node fetches no block bodies
+    /// from a header chain (Bitcoin Core's `nMinimumChainWork`): a cheap long
+    /// chain cannot make it download and verify.
+    public var minimumChainWork: UInt256
+
     public var maxTarget: UInt256 { maxTargetBits.target ?? .max }
 
     /// Block reward at `height`, halving every `halvingInterval` blocks.
@@ -53,7 +63,7 @@ public struct ChainParams: Sendable, Hashable, Codable {
         let coinbase = Coinbase(networkID: networkID, height: 0, recipient: genesisAllocationAddress,
                                 amount: genesisAllocationAmount, data: Array(name.utf8.prefix(Limits.maxCoinbaseData)))
         let txs = [Transaction.coinbase(coinbase)]
-        let header = BlockHeader(height: 0, previousHash: .zero, merkleRoot: MerkleTree.root(of: txs.map(\.id)),
+        let header = BlockHeader(height: 0, previousHash: .zero, merkleRoot: MerkleTree.root(of: txs.map(\.fullHash)),
                                  timestamp: genesisTimestamp, bits: initialBits, nonce: 0)
         return Block(header: header, transactions: txs)
     }
@@ -82,9 +92,11 @@ extension ChainParams {
         initialBits: CompactTarget(bits: 0x1e10_0000), maxTargetBits: CompactTarget(bits: 0x1f01_0000),
         blockReward: 50 * coin, halvingInterval: 1_000_000, minimumFee: 1_000,
         maxBlockSize: 1_000_000, maxBlockTransactions: 5_000,
-        maxFutureDrift: 120, medianTimeSpan: 11)
+        maxFutureDrift: 120, medianTimeSpan: 11,
+        coinbaseMaturity: 10, minimumChainWork: .zero)
 
-    /// Trivial difficulty (about every other hash wins), for tests.
+    /// Trivial difficulty (about every other hash wins) and no coinbase
+    /// maturity, for tests; maturity tests set their own.
     public static let test = ChainParams(
         name: "test", networkID: 0x0B01_7E57, magic: 0x0B01_7E57, defaultPort: 19333,
         genesisTimestamp: 1_700_000_000,
@@ -94,7 +106,8 @@ extension ChainParams {
         initialBits: CompactTarget(bits: 0x207f_ffff), maxTargetBits: CompactTarget(bits: 0x207f_ffff),
         blockReward: 50 * coin, halvingInterval: 150, minimumFee: 1_000,
         maxBlockSize: 1_000_000, maxBlockTransactions: 5_000,
-        maxFutureDrift: 120, medianTimeSpan: 11)
+        maxFutureDrift: 120, medianTimeSpan: 11,
+        coinbaseMaturity: 0, minimumChainWork: .zero)
 
     public static func preset(named name: String) -> ChainParams? {
         switch name {

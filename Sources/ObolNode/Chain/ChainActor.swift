@@ -122,22 +122,22 @@ public actor ChainActor: AccountProvider {
 
     /// Validates `block` and adds it to the tree; moves the tip (perhaps by a
     /// reorg) when its branch has the most work. Orphans that it completes
-    /// are processed too.
-    public func submit(_ block: Block) async -> SubmitResult {
+    /// are processed too. Events about the block carry `origin`.
+    public func submit(_ block: Block, origin: Origin = .local) async -> SubmitResult {
         if writer.backlog > options.writeBacklog {
             do { try await writer.waitForRoom(limit: options.writeBacklog / 2) } catch {
                 return .invalid(.storage("the chain cannot be written: \(error)"))
             }
         }
         let hash = block.hash
-        let result = await accept(block, hash: hash)
+        let result = await accept(block, hash: hash, origin: origin)
         if case .connected = result {} else if case .sideBranch = result {} else { return result }
         // Blocks waiting for this one.
         var parents = [hash]
         while let parent = parents.popLast() {
             for child in orphans.takeChildren(of: parent) {
                 let childHash = child.hash
-                switch await accept(child, hash: childHash) {
+                switch await accept(child, hash: childHash, origin: .local) {
                 case .connected, .sideBranch: parents.append(childHash)
                 default: break
                 }
@@ -149,7 +149,7 @@ public actor ChainActor: AccountProvider {
         return result
     }
 
-    private func accept(_ block: Block, hash: Hash256) async -> SubmitResult {
+    private func accept(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
         if let known = tree.entry(hash) {
             if known.status == .valid && !known.hasBody { return await restoreBody(block, of: known) }
             return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate
@@ -193,12 +193,14 @@ public actor ChainActor: AccountProvider {
                                     status: .valid)
         writer.enqueue(.block(block, entry))
         tree.insert(entry)
-        return moveTipIfHeavier(hash, block)
+        let result = moveTipIfHeavier(hash, block, origin: origin)
+        if case .sideBranch = result { events.publish(.blockAccepted(block, height: block.height, origin: origin)) }
+        return result
     }
 
-    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block) -> SubmitResult {
+    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block, origin: Origin) -> SubmitResult {
         if tree.hasMoreWork(hash) {
-            reorganize(toward: hash, arriving: block)
+            reorganize(toward: hash, arriving: block, origin: origin)
             if let e = tree.entry(hash), e.status == .invalid { return .invalid(.rule(lastConnectError ?? .merkleRootMismatch)) }
             if tree.isOnMainChain(hash) {
                 return .connected(height: block.height, disconnected: lastDisconnectCount)
@@ -222,7 +224,9 @@ public actor ChainActor: AccountProvider {
         tree.restoreBody(entry.hash)
         lastDisconnectCount = 0
         let best = tree.bestValidCandidate()
-        if best != tree.tip.hash, let bestBlock = try? writer.block(best) { reorganize(toward: best, arriving: bestBlock) }
+        if best != tree.tip.hash, let bestBlock = try? writer.block(best) {
+            reorganize(toward: best, arriving: bestBlock, origin: .local)
+        }
         return tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: lastDisconnectCount)
                                               : .sideBranch(height: block.height)
     }
@@ -253,14 +257,14 @@ public actor ChainActor: AccountProvider {
     /// Moves the best chain to the valid branch with the most work, starting
     /// with `target`. A block that fails to connect is marked invalid with its
     /// descendants, and the search goes on from the best valid chain.
-    private func reorganize(toward target: Hash256, arriving: Block) {
+    private func reorganize(toward target: Hash256, arriving: Block, origin: Origin) {
         lastConnectError = nil
         lastDisconnectCount = 0
         var candidate = target
         var attempts = 0
         while candidate != tree.tip.hash, attempts < 64 {
             attempts += 1
-            step(to: candidate, arriving: arriving)
+            step(to: candidate, arriving: arriving, origin: origin)
             // The usual case, the target connected, needs no search of the tree.
             if tree.tip.hash == target { break }
             let next = tree.bestValidCandidate()
@@ -272,9 +276,9 @@ public actor ChainActor: AccountProvider {
 
     /// One attempt: disconnect to the fork, connect the branch, queue what
     /// succeeded as one store write, then publish the events.
-    private func step(to target: Hash256, arriving: Block) {
+    private func step(to target: Hash256, arriving: Block, origin: Origin) {
         guard let path = tree.path(to: target) else { return }
-        guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving) }
+        guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving, origin: origin) }
         // Disconnecting reads undo data, which the writer serves, queued or stored.
         handOverUnwritten()
         // A reorg works on copies: a block that fails to connect leaves the tip as it was.
@@ -318,8 +322,7 @@ public actor ChainActor: AccountProvider {
         state = working
         lastDisconnectCount += disconnected.count
         for (block, height) in disconnected { events.publish(.blockDisconnected(block, height: height)) }
-        for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
-        events.publish(.tipChanged(tip))
+        publishConnected(connected.map(\.block), arriving: arriving, origin: origin)
     }
 
     /// A block broke a connect rule: it and its descendants are invalid, in the
@@ -334,7 +337,7 @@ public actor ChainActor: AccountProvider {
     /// The common case: blocks that extend the tip. They connect in place (no
     /// copy of the account state or the tree per block); each connect is atomic,
     /// so a block that fails leaves the tip at the last good one.
-    private func extend(_ hashes: [Hash256], arriving: Block) {
+    private func extend(_ hashes: [Hash256], arriving: Block, origin: Origin) {
         var changed: [Address: Account?] = [:]
         var connected: [(block: Block, undo: BlockUndo)] = []
         for hash in hashes {
@@ -351,7 +354,16 @@ public actor ChainActor: AccountProvider {
         }
         guard !connected.isEmpty else { return }
         queue(TipUpdate(disconnected: [], connected: connected, accounts: changed, tip: tree.tip.hash))
-        for (block, _) in connected { events.publish(.blockConnected(block, height: block.height)) }
+        publishConnected(connected.map(\.block), arriving: arriving, origin: origin)
+    }
+
+    /// `blockConnected` for each block (the arriving one with its origin), then `tipChanged`.
+    private func publishConnected(_ blocks: [Block], arriving: Block, origin: Origin) {
+        let arrivingHash = arriving.hash
+        for block in blocks {
+            events.publish(.blockConnected(block, height: block.height,
+                                           origin: block.hash == arrivingHash ? origin : .local))
+        }
         events.publish(.tipChanged(tip))
     }
 
@@ -362,7 +374,7 @@ public actor ChainActor: AccountProvider {
         let best = tree.bestValidCandidate()
         guard best != tree.tip.hash, let block = try? writer.block(best) else { return }
         logger.info("reconnecting stored blocks", metadata: ["from": "\(tree.tip.height)", "to": "\(block.height)"])
-        reorganize(toward: best, arriving: block)
+        reorganize(toward: best, arriving: block, origin: .local)
     }
 
     private func pruneSideBranches() {

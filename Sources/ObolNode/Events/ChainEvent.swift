@@ -17,12 +17,16 @@ public struct ChainTip: Sendable, Hashable {
 
 /// What the chain did. During a reorg, every disconnected block comes first
 /// (newest first), then every connected block (oldest first), then one
-/// `tipChanged`.
+/// `tipChanged`. Blocks carry the `Origin` they were submitted with (blocks
+/// read back from the store, e.g. a side branch that becomes best, are `.local`).
 public enum ChainEvent: Sendable {
     /// A block joined the best chain.
-    case blockConnected(Block, height: UInt64)
+    case blockConnected(Block, height: UInt64, origin: Origin = .local)
     /// A block left the best chain in a reorg.
     case blockDisconnected(Block, height: UInt64)
+    /// A block was validated and stored, but its branch has no more work than
+    /// the best chain (btcd's "accepted" beside "connected").
+    case blockAccepted(Block, height: UInt64, origin: Origin)
     /// The best tip moved (after the connects and disconnects that moved it).
     case tipChanged(ChainTip)
 }

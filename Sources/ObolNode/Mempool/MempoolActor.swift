@@ -110,12 +110,14 @@ public actor MempoolActor {
     /// the chain published them (`run` does).
     public func handle(_ event: ChainEvent) async {
         switch event {
-        case let .blockConnected(block, _):
+        case let .blockConnected(block, _, _):
             chainEventsHandled += 1
             publish(pool.blockConnected(block))
         case let .blockDisconnected(block, _):
             chainEventsHandled += 1
             pool.blockDisconnected(block)
+        case .blockAccepted:
+            break
         case let .tipChanged(newTip):
             tip = newTip
             let addresses = pool.addressesToRevalidate()

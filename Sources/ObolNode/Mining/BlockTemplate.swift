@@ -58,10 +58,10 @@ public struct BlockTemplate: Sendable, Hashable {
 
         let coinbase = Coinbase(networkID: params.networkID, height: context.height, recipient: recipient,
                                 amount: reward + fees, data: data)
-        var ids = [Hash256]()
-        ids.reserveCapacity(included.count + 1)
-        ids.append(coinbase.id)
-        for transfer in included { ids.append(transfer.id) }
+        var leaves = [Hash256]()
+        leaves.reserveCapacity(included.count + 1)
+        leaves.append(coinbase.id)
+        for transfer in included { leaves.append(transfer.fullHash) }
 
         self.context = context
         self.coinbase = coinbase
@@ -69,7 +69,7 @@ public struct BlockTemplate: Sendable, Hashable {
         self.reward = reward
         self.extraNonce = extraNonce
         self.header = BlockHeader(height: context.height, previousHash: context.previousHash,
-                                  merkleRoot: MerkleTree.root(of: ids),
+                                  merkleRoot: MerkleTree.root(of: leaves),
                                   timestamp: max(now, context.minimumTimestamp), bits: context.bits, nonce: 0)
     }
 
