@@ -5,7 +5,7 @@ import Testing
 
 /// Limits an embedding program sets: out-of-range values are clamped, not
 /// left to trap or empty every page, and idle connections are closed.
-@Suite struct APIOptionsTests {
+@Suite(.timeLimit(.minutes(1))) struct APIOptionsTests {
     @Test func limitsBelowOneAreRaisedToOne() {
         var options = APIOptions(maxBodySize: -5, maxPageSize: 0, maxMempoolListing: -1, idleTimeout: .zero)
         #expect(options.maxBodySize == 1)

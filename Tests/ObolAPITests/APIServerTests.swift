@@ -8,7 +8,7 @@ import Testing
 
 /// One loopback test of the real server: it binds 127.0.0.1 on a free port,
 /// answers, and stops when its task is cancelled.
-@Suite struct APIServerTests {
+@Suite(.timeLimit(.minutes(1))) struct APIServerTests {
     @Test(.timeLimit(.minutes(1)))
     func servesOnLoopbackAndStopsOnCancel() async throws {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -4,7 +4,7 @@ import ObolAPIModels
 import ObolCore
 import Testing
 
-@Suite struct StatusAndBlockRouteTests {
+@Suite(.timeLimit(.minutes(1))) struct StatusAndBlockRouteTests {
     let fixture = ChainFixture.shared
 
     @Test func statusReportsTipNetworkAndCounts() async throws {

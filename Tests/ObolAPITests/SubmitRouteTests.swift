@@ -6,7 +6,7 @@ import ObolAPIModels
 import ObolCore
 import Testing
 
-@Suite struct SubmitRouteTests {
+@Suite(.timeLimit(.minutes(1))) struct SubmitRouteTests {
     let fixture = ChainFixture.shared
 
     @Test func acceptsRawTransferWith202() async throws {

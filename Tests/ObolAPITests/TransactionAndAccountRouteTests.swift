@@ -3,7 +3,7 @@ import ObolAPIModels
 import ObolCore
 import Testing
 
-@Suite struct TransactionAndAccountRouteTests {
+@Suite(.timeLimit(.minutes(1))) struct TransactionAndAccountRouteTests {
     let fixture = ChainFixture.shared
 
     @Test func confirmedTransferShowsItsBlockAndSignature() async throws {

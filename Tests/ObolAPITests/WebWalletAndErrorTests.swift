@@ -4,7 +4,7 @@ import ObolAPIModels
 import ObolCore
 import Testing
 
-@Suite struct WebWalletAndErrorTests {
+@Suite(.timeLimit(.minutes(1))) struct WebWalletAndErrorTests {
     @Test func servesTheWebWalletAtRoot() async throws {
         try await withRouter { client in
             let response = try await client.get("/")

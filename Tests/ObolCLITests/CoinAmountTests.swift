@@ -2,7 +2,7 @@ import ObolCore
 import ObolWallet
 import Testing
 
-@Suite struct CoinAmountTests {
+@Suite(.timeLimit(.minutes(1))) struct CoinAmountTests {
     @Test(arguments: [
         ("1", 100_000_000 as UInt64),
         ("1.5", 150_000_000),

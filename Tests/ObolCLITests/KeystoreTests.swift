@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 // Serialized: one test changes the process-wide umask.
-@Suite(.serialized) struct KeystoreTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct KeystoreTests {
     /// A fresh directory under the system's temporary directory.
     static func scratchDirectory() -> String {
         let path = NSTemporaryDirectory() + "obol-cli-tests-\(UUID().uuidString)"

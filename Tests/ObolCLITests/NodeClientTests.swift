@@ -3,7 +3,7 @@ import ObolCore
 import ObolWallet
 import Testing
 
-@Suite struct NodeClientTests {
+@Suite(.timeLimit(.minutes(1))) struct NodeClientTests {
     @Test(.timeLimit(.minutes(1)))
     func unreachableNodeIsOneClearLine() async throws {
         let port = try LoopbackHTTPStub.closedPort()

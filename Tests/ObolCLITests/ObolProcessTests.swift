@@ -5,7 +5,7 @@ import Testing
 
 /// The `obol` executable end to end, on 127.0.0.1 only: a mining node on the
 /// test network, the wallet commands against it, a graceful stop and a restart.
-@Suite(.serialized) struct ObolProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ObolProcessTests {
     /// The `obol` binary built next to this test binary.
     static var obolPath: String {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

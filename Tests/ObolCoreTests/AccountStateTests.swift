@@ -5,7 +5,7 @@ import Testing
 /// One test per connect rule (nonces, balances, amounts, the coinbase
 /// amount): each block passes every stage but connect, which rejects it
 /// with exactly the expected error and leaves the state unchanged.
-@Suite struct AccountStateTests {
+@Suite(.timeLimit(.minutes(1))) struct AccountStateTests {
     let chain = ChainBuilder()
     let coin = ChainParams.coin
     let alice = ChainBuilder.testKey(1)

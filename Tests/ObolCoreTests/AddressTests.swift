@@ -2,7 +2,7 @@ import Foundation
 import ObolCore
 import Testing
 
-@Suite struct AddressTests {
+@Suite(.timeLimit(.minutes(1))) struct AddressTests {
     let address = ChainParams.devnetAllocationKey.publicKey.address
 
     @Test func roundTripsThroughText() throws {

@@ -1,7 +1,7 @@
 import ObolCore
 import Testing
 
-@Suite struct Bech32mTests {
+@Suite(.timeLimit(.minutes(1))) struct Bech32mTests {
     /// BIP-350 valid bech32m strings whose payload is whole bytes, with the
     /// prefix each must be decoded against.
     @Test(arguments: [

@@ -4,7 +4,7 @@ import Testing
 
 /// Every value decodes back to itself, and its encoding is canonical
 /// (decoding then re-encoding gives the same bytes).
-@Suite struct BinaryCodableTests {
+@Suite(.timeLimit(.minutes(1))) struct BinaryCodableTests {
     static let seeds: [UInt64] = Array(1...25)
 
     func roundTrip<T: BinaryCodable & Equatable>(_ value: T) throws -> T {

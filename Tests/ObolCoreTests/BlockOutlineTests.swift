@@ -3,7 +3,7 @@ import Testing
 
 /// A listing reads a block's outline from its first bytes only; the outline
 /// must agree with the decoded block, and a damaged prefix must not pass.
-@Suite struct BlockOutlineTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockOutlineTests {
     let genesis = ChainParams.test.genesisBlock
 
     @Test func thePrefixGivesTheSameOutlineAsTheBlock() throws {

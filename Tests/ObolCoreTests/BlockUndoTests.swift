@@ -4,7 +4,7 @@ import Testing
 
 /// Connecting a block and then disconnecting it with its undo data gives
 /// back exactly the state before, accounts it created included.
-@Suite struct BlockUndoTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockUndoTests {
     let coin = ChainParams.coin
 
     /// A chain of eight blocks, each creating accounts (recipients and a new

@@ -5,7 +5,7 @@ import Testing
 /// One test per block sanity rule: each builds a valid next block, breaks
 /// exactly that rule, and expects exactly that error, with every other
 /// stage accepting the block.
-@Suite struct BlockValidatorTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockValidatorTests {
     /// Two mined blocks, so the miner key has coins to send too.
     let chain: ChainBuilder = {
         var chain = ChainBuilder()

@@ -2,7 +2,7 @@ import ObolCore
 import ObolTestSupport
 import Testing
 
-@Suite struct ChainBuilderTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainBuilderTests {
     let coin = ChainParams.coin
 
     @Test func genesisStateHoldsTheAllocation() {

@@ -2,7 +2,7 @@ import Foundation
 import ObolCore
 import Testing
 
-@Suite struct ChainParamsTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainParamsTests {
     /// Golden values: a change here changes consensus (header or coinbase
     /// encoding, the Merkle root or a preset). Update them only on purpose.
     @Test(arguments: [

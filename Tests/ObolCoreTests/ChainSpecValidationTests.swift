@@ -5,7 +5,7 @@ import Testing
 /// A chain spec from a file is checked field by field, so that a typo cannot
 /// make the node trap later (an overflowing retarget, a huge reservation) or
 /// write outside its data directory.
-@Suite struct ChainSpecValidationTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainSpecValidationTests {
     @Test func presetsAreValid() throws {
         try ChainParams.devnet.validate()
         try ChainParams.test.validate()

@@ -2,7 +2,7 @@ import ObolCore
 import ObolTestSupport
 import Testing
 
-@Suite struct CompactTargetTests {
+@Suite(.timeLimit(.minutes(1))) struct CompactTargetTests {
     /// Canonical bits, their target (hex), from Bitcoin's SetCompact/GetCompact tests and chain.
     @Test(arguments: [
         (UInt32(0x1d00_ffff), "00000000ffff0000000000000000000000000000000000000000000000000000"),

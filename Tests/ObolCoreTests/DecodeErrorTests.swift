@@ -4,7 +4,7 @@ import Testing
 
 /// Malformed bytes always end in a `DecodeError`, never a trap, and counts
 /// are checked before anything is allocated for them.
-@Suite struct DecodeErrorTests {
+@Suite(.timeLimit(.minutes(1))) struct DecodeErrorTests {
     static let countOffset = BlockHeader.size
     /// Offset of the data length inside a coinbase and a transfer.
     static let coinbaseDataLengthOffset = 1 + 4 + 8 + Address.size + 8

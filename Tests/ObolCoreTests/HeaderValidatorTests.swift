@@ -4,7 +4,7 @@ import Testing
 
 /// One test per header rule: each builds a valid next block, breaks exactly
 /// that rule, and expects exactly that error from the header stage alone.
-@Suite struct HeaderValidatorTests {
+@Suite(.timeLimit(.minutes(1))) struct HeaderValidatorTests {
     /// Twelve blocks, so that the median time past lags the tip.
     let chain: ChainBuilder = {
         var chain = ChainBuilder()

@@ -1,7 +1,7 @@
 import ObolCore
 import Testing
 
-@Suite struct MerkleTreeTests {
+@Suite(.timeLimit(.minutes(1))) struct MerkleTreeTests {
     static func leaf(_ n: Int) -> Hash256 { SHA256.hash(Array("leaf \(n)".utf8)) }
     static func leaves(_ count: Int) -> [Hash256] { (0..<count).map(leaf) }
 

@@ -1,7 +1,7 @@
 import ObolCore
 import Testing
 
-@Suite struct PrivateKeyTests {
+@Suite(.timeLimit(.minutes(1))) struct PrivateKeyTests {
     /// The secp256k1 group order.
     static let order = UInt256(hex: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141")!
 

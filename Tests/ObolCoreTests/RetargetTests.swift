@@ -2,7 +2,7 @@ import ObolCore
 import ObolTestSupport
 import Testing
 
-@Suite struct RetargetTests {
+@Suite(.timeLimit(.minutes(1))) struct RetargetTests {
     let params = ChainParams.test
     /// Seconds the window measured at height 20 should take: it opens at height 9,
     /// the block that closed the previous window, so it spans `retargetInterval` gaps.

@@ -2,7 +2,7 @@ import CSHA256
 import ObolCore
 import Testing
 
-@Suite struct SHA256Tests {
+@Suite(.timeLimit(.minutes(1))) struct SHA256Tests {
     /// The digest in its natural byte order, as hex.
     func hex(_ hash: Hash256) -> String { Hex.encode(hash.bytes) }
 

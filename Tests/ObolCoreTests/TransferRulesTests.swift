@@ -5,7 +5,7 @@ import Testing
 /// One test per stateless transfer rule (sanity and signature): each builds
 /// a valid next block, breaks exactly that rule in one transfer, and expects
 /// exactly that error, with every other stage accepting the block.
-@Suite struct TransferRulesTests {
+@Suite(.timeLimit(.minutes(1))) struct TransferRulesTests {
     let chain = ChainBuilder()
     let alice = ChainBuilder.testAddress(1)
     var params: ChainParams { chain.params }

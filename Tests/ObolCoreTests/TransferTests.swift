@@ -2,7 +2,7 @@ import ObolCore
 import ObolTestSupport
 import Testing
 
-@Suite struct TransferTests {
+@Suite(.timeLimit(.minutes(1))) struct TransferTests {
     let chain = ChainBuilder()
     let key = ChainBuilder.allocationKey
     let recipient = ChainBuilder.testAddress(1)

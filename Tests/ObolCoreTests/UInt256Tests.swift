@@ -3,7 +3,7 @@ import ObolCore
 import ObolTestSupport
 import Testing
 
-@Suite struct UInt256Tests {
+@Suite(.timeLimit(.minutes(1))) struct UInt256Tests {
     static func pow2(_ n: Int) -> UInt256 { UInt256.one.shiftedLeft(n) }
     static func random(_ rng: inout SeededRandom) -> UInt256 {
         // Vary the width so that short and long values both occur.

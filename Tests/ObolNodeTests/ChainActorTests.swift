@@ -23,7 +23,7 @@ extension ChainActor {
     }
 }
 
-struct ChainActorTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainActorTests {
     let bob = PrivateKey.generate().publicKey.address
 
     @Test func connectsAValidChainAndTracksAccounts() async throws {

@@ -30,7 +30,7 @@ final class FlakyStore: ChainStore {
 }
 
 /// What a hostile or unlucky sender of blocks can and cannot do to the chain.
-struct ChainAdversarialTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainAdversarialTests {
     let bob = PrivateKey.generate().publicKey.address
 
     @Test func aTamperedCopyDoesNotPoisonTheGenuineBlock() async throws {

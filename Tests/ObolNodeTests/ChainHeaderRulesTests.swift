@@ -7,7 +7,7 @@ import Testing
 /// Header rules as the node applies them: the median time past of the
 /// parent's chain, the node's own clock, and the filters an orphan must pass
 /// before it takes a slot.
-struct ChainHeaderRulesTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainHeaderRulesTests {
     let params = ChainParams.test
 
     /// Thirteen blocks whose timestamps go up and down (each still after the

@@ -8,7 +8,7 @@ import Testing
 /// chain, also while its tip move is merged in `ChainActor` or queued in the
 /// writer and the store's indexes do not have it yet, and never see a block
 /// that left the best chain.
-@Suite struct ChainLookupTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainLookupTests {
     let bob = PrivateKey.generate().publicKey.address
     /// Tip moves stay merged in the actor for the whole test unless flushed.
     let holdTipMoves = ChainOptions(commitBatch: 1_000, commitDelay: .seconds(3_600))

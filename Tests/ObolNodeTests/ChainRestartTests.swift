@@ -7,7 +7,7 @@ import Testing
 
 /// A chain on disk survives a restart, including blocks stored but not yet
 /// written as the tip.
-struct ChainRestartTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainRestartTests {
     let bob = PrivateKey.generate().publicKey.address
 
     func temporaryDirectory() throws -> URL {

@@ -8,7 +8,7 @@ import Testing
 /// retarget heights, on the best chain and on a side branch, checked against
 /// the pure `Retarget` rule. The `test` preset retargets every 10 blocks
 /// aiming at 5 s a block.
-struct ChainRetargetTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainRetargetTests {
     let params = ChainParams.test
     /// Seconds between blocks 1...9 of the main chain: 20 s where 45 s are
     /// expected, so block 10 must be harder.

@@ -4,7 +4,7 @@ import ObolNode
 import Testing
 
 /// Behaviour both stores share.
-@Suite struct ChainStoreTests {
+@Suite(.timeLimit(.minutes(1))) struct ChainStoreTests {
     let miner = testAddress(0xA1)
     let otherMiner = testAddress(0xB2)
     let alice = testAddress(0x11)

@@ -2,7 +2,7 @@ import ObolCore
 import ObolNode
 import Testing
 
-@Suite struct MempoolActorTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolActorTests {
     typealias F = MempoolFixture
     let key = ChainParams.devnetAllocationKey
     let other = PrivateKey.generate()

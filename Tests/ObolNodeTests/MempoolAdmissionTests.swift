@@ -2,7 +2,7 @@ import ObolCore
 import ObolNode
 import Testing
 
-@Suite struct MempoolAdmissionTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolAdmissionTests {
     typealias F = MempoolFixture
     let alice = PrivateKey.generate()
 

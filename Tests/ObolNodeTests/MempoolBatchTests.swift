@@ -4,7 +4,7 @@ import Testing
 
 /// `MempoolActor.submit(contentsOf:)`: a batch is checked on several cores
 /// and admitted in one call, with the same verdicts as one submit at a time.
-@Suite struct MempoolBatchTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolBatchTests {
     typealias F = MempoolFixture
     let key = ChainParams.devnetAllocationKey
     let other = PrivateKey.generate()
@@ -62,7 +62,7 @@ import Testing
 }
 
 /// `AdmissionQueue`: the group admission behind concurrent single submits.
-@Suite struct AdmissionQueueTests {
+@Suite(.timeLimit(.minutes(1))) struct AdmissionQueueTests {
     typealias F = MempoolFixture
     let key = ChainParams.devnetAllocationKey
 

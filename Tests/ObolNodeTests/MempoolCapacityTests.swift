@@ -2,7 +2,7 @@ import ObolCore
 import ObolNode
 import Testing
 
-@Suite struct MempoolCapacityTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolCapacityTests {
     typealias F = MempoolFixture
     let keys = (0..<6).map { _ in PrivateKey.generate() }
     let fee = MempoolFixture.minimumFee

@@ -2,7 +2,7 @@ import ObolCore
 import ObolNode
 import Testing
 
-@Suite struct MempoolChainTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolChainTests {
     typealias F = MempoolFixture
     let a = PrivateKey.generate()
     let d = PrivateKey.generate()

@@ -4,7 +4,7 @@ import Testing
 
 /// Random admissions, replacements, expiry and mining against a small ledger;
 /// after every step the pool must be consistent and its template must apply.
-@Suite struct MempoolInvariantTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolInvariantTests {
     typealias F = MempoolFixture
 
     /// SplitMix64: a seeded generator, so a failure can be replayed.

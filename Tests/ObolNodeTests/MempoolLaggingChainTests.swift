@@ -9,7 +9,7 @@ import Testing
 /// a `tipChanged` the chain may already be several events further. Accounts
 /// read then are not the state at that tip, and must not be used to rebuild
 /// the pending transfers.
-struct MempoolLaggingChainTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolLaggingChainTests {
     let bob = PrivateKey.generate().publicKey.address
     let sender = ChainBuilder.allocationKey.publicKey.address
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The bounded listings the HTTP API reads (`best`, `involving`): the same
 /// answers as sorting and filtering the whole pool, without doing so.
-@Suite struct MempoolListingTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolListingTests {
     typealias F = MempoolFixture
     let fee = MempoolFixture.minimumFee
 

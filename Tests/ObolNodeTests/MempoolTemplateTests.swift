@@ -2,7 +2,7 @@ import ObolCore
 import ObolNode
 import Testing
 
-@Suite struct MempoolTemplateTests {
+@Suite(.timeLimit(.minutes(1))) struct MempoolTemplateTests {
     typealias F = MempoolFixture
     let a = PrivateKey.generate()
     let b = PrivateKey.generate()

@@ -2,7 +2,7 @@ import ObolCore
 @testable import ObolNode
 import Testing
 
-@Suite struct MinerControllerTests {
+@Suite(.timeLimit(.minutes(1))) struct MinerControllerTests {
     typealias Controller = MiningController<ManualClock.Instant>
     static let interval = Duration.seconds(2)
     static let t0 = ManualClock.Instant(offset: .zero)

@@ -1,7 +1,7 @@
 @testable import ObolNode
 import Testing
 
-@Suite struct MinerHashRateTests {
+@Suite(.timeLimit(.minutes(1))) struct MinerHashRateTests {
     let t0 = ContinuousClock.now
 
     @Test func steadyRateIsMeasuredOverTheWindow() {

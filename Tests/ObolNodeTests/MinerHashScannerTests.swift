@@ -2,7 +2,7 @@ import ObolCore
 @testable import ObolNode
 import Testing
 
-@Suite struct MinerHashScannerTests {
+@Suite(.timeLimit(.minutes(1))) struct MinerHashScannerTests {
     static func header(height: UInt64, bits: UInt32, timestamp: UInt64 = 1_700_000_123) -> BlockHeader {
         let params = ChainParams.test
         return BlockHeader(height: height, previousHash: params.genesisBlock.hash,

@@ -2,7 +2,7 @@ import ObolCore
 @testable import ObolNode
 import Testing
 
-@Suite struct MinerTemplateTests {
+@Suite(.timeLimit(.minutes(1))) struct MinerTemplateTests {
     static let params = ChainParams.test
     static let minerAddress = Address(bytes: [UInt8](repeating: 0x4d, count: Address.size))!
     static let payee = Address(bytes: [UInt8](repeating: 0x22, count: Address.size))!

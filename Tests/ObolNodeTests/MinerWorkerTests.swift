@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// The hash loop itself, called synchronously (no threads).
-@Suite struct MinerWorkerTests {
+@Suite(.timeLimit(.minutes(1))) struct MinerWorkerTests {
     static func assignment(bits: UInt32, slice: ClosedRange<UInt64>) throws -> MiningWorker.Assignment {
         let header = MinerHashScannerTests.header(height: 1, bits: bits)
         return MiningWorker.Assignment(scanner: try #require(HashScanner(header: header)), slice: slice, worker: 0,

@@ -5,7 +5,7 @@ import Testing
 @testable import ObolNode
 
 /// A whole node in memory, mining on the trivial test network: no sockets.
-struct NodeTests {
+@Suite(.timeLimit(.minutes(1))) struct NodeTests {
     func miningNode(threads: Int = 1) throws -> Node {
         let miner = PrivateKey.generate().publicKey.address
         return try Node(configuration: NodeConfiguration(

@@ -5,7 +5,7 @@ import Testing
 @testable import ObolNode
 
 /// The chain and the mempool together: what a reorg does to pending transfers.
-struct ReorgMempoolTests {
+@Suite(.timeLimit(.minutes(1))) struct ReorgMempoolTests {
     let bob = PrivateKey.generate().publicKey.address
 
     /// Feeds the mempool every chain event published so far.

@@ -4,7 +4,7 @@ import ObolNode
 import Testing
 
 /// What only the on-disk store does: survive a reopen, reject damaged files.
-@Suite struct SQLiteChainStoreTests {
+@Suite(.timeLimit(.minutes(1))) struct SQLiteChainStoreTests {
     @Test(arguments: [SQLiteChainStore.Durability.processCrash, .powerLoss])
     func reopenedStoreHasTheSameChain(durability: SQLiteChainStore.Durability) throws {
         let directory = try TemporaryDirectory()

@@ -12,7 +12,7 @@ import Glibc
 /// The test re-launches its own test binary with `OBOL_CRASH_WRITER` set and a
 /// filter that runs only `crashWriterChildProcess`, which commits blocks with
 /// known content in a loop until it is killed.
-@Suite struct SQLiteStoreCrashTests {
+@Suite(.timeLimit(.minutes(1))) struct SQLiteStoreCrashTests {
     @Test(.enabled(if: CrashWriter.databasePath == nil && CrashWriter.canRelaunchTestBinary), .timeLimit(.minutes(1)))
     func killedWriterLeavesConsistentStore() throws {
         let directory = try TemporaryDirectory()

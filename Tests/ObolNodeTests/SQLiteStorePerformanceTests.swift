@@ -5,7 +5,7 @@ import Testing
 
 /// How long committing a long chain takes. Opt-in, since it measures rather
 /// than checks: `OBOL_STORE_BENCH=1000 swift test -c release --filter StorePerformance`.
-@Suite struct SQLiteStorePerformanceTests {
+@Suite(.timeLimit(.minutes(1))) struct SQLiteStorePerformanceTests {
     static let blockCount = ProcessInfo.processInfo.environment["OBOL_STORE_BENCH"].flatMap { Int($0) }
 
     @Test(.enabled(if: blockCount != nil))

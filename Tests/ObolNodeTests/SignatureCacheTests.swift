@@ -32,7 +32,7 @@ private func breaking(_ block: Block, at indices: Set<Int>) -> Block {
     return broken
 }
 
-struct SignatureCacheTests {
+@Suite(.timeLimit(.minutes(1))) struct SignatureCacheTests {
     @Test func keysOnIdAndSignature() throws {
         let block = signedBlock(count: 1)
         let transfer = try #require(block.transfers.first { _ in true })
@@ -61,7 +61,7 @@ struct SignatureCacheTests {
     }
 }
 
-struct ParallelSignatureVerifierTests {
+@Suite(.timeLimit(.minutes(1))) struct ParallelSignatureVerifierTests {
     @Test(arguments: [1, 2, 4])
     func acceptsAValidBlockAndCachesItsTransfers(workers: Int) async throws {
         let block = signedBlock(count: 64)
