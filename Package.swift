@@ -46,11 +46,12 @@ let package = Package(
         // JSON shapes of the HTTP API, shared by the server and the wallet's client.
         .target(name: "ObolAPIModels", dependencies: ["ObolCore"], swiftSettings: settings),
 
-        // HTTP JSON API (Hummingbird only here).
+        // HTTP JSON API (Hummingbird only here). It reads the node through `NodeBackend`,
+        // so it links neither the actors nor the storage engine.
         .target(
             name: "ObolAPI",
             dependencies: [
-                "ObolNode", "ObolCore", "ObolAPIModels",
+                "ObolCore", "ObolAPIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

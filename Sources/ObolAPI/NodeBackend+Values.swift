@@ -1,5 +1,4 @@
 import ObolCore
-import ObolNode
 
 /// What `NodeBackend.status()` reports.
 public struct NodeStatus: Sendable, Hashable {

@@ -1,5 +1,4 @@
 import ObolCore
-import ObolNode
 
 /// Everything the HTTP API needs from a running node.
 ///

@@ -1,20 +1,5 @@
 import ObolCore
 
-/// The best chain's tip.
-public struct ChainTip: Sendable, Hashable {
-    public var hash: Hash256
-    public var height: UInt64
-    public var chainWork: UInt256
-    public var header: BlockHeader
-
-    public init(hash: Hash256, height: UInt64, chainWork: UInt256, header: BlockHeader) {
-        self.hash = hash
-        self.height = height
-        self.chainWork = chainWork
-        self.header = header
-    }
-}
-
 /// What the chain did. During a reorg, every disconnected block comes first
 /// (newest first), then every connected block (oldest first), then one
 /// `tipChanged`. Blocks carry the `Origin` they were submitted with (blocks
