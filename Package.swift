@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "ObolCore", targets: ["ObolCore"]),
         .library(name: "ObolNode", targets: ["ObolNode"]),
+        .library(name: "ObolStore", targets: ["ObolStore"]),
         .library(name: "Obol", targets: ["Obol"]),
         .library(name: "ObolWallet", targets: ["ObolWallet"]),
         .executable(name: "obol", targets: ["obol"]),
@@ -30,15 +31,24 @@ let package = Package(
         // Pure core: value types and consensus rules.
         .target(name: "ObolCore", dependencies: ["CSecp256k1", "CSHA256"], swiftSettings: settings),
 
-        // The actors, storage and the node that composes them.
+        // The actors, the store's protocol and write queue, and the node that composes them.
         .target(
             name: "ObolNode",
             dependencies: [
                 "ObolCore", "CSHA256",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // The SQLite store behind `ChainStore` (GRDB only here).
+        .target(
+            name: "ObolStore",
+            dependencies: [
+                "ObolNode", "ObolCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: settings
         ),
@@ -63,7 +73,7 @@ let package = Package(
         .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
-        .target(name: "Obol", dependencies: ["ObolNode", "ObolAPI", "ObolCore"], swiftSettings: settings),
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore"], swiftSettings: settings),
 
         // The command line.
         .executableTarget(
@@ -85,7 +95,7 @@ let package = Package(
 
         .testTarget(name: "ObolCoreTests", dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
                     swiftSettings: settings),
-        .testTarget(name: "ObolNodeTests", dependencies: ["ObolNode", "ObolCore", "ObolTestSupport"],
+        .testTarget(name: "ObolNodeTests", dependencies: ["ObolNode", "ObolStore", "ObolCore", "ObolTestSupport"],
                     swiftSettings: settings),
         .testTarget(
             name: "ObolAPITests",

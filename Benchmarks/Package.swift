@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ObolCore", package: "Obol"),
                 .product(name: "ObolNode", package: "Obol"),
+                .product(name: "ObolStore", package: "Obol"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "ObolBenchmarks",

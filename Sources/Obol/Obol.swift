@@ -1,3 +1,4 @@
 @_exported import ObolCore
 @_exported import ObolNode
 @_exported import ObolAPI
+@_exported import ObolStore

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// shutdown stops the miner first and the chain last.
 ///
 /// ```swift
-/// let node = try Node(configuration: .init(params: .devnet, dataDirectory: nil))
+/// let node = try Node(configuration: .init(params: .devnet), store: MemoryChainStore())
 /// let events = node.chainEvents()            // subscribe before running
 /// try await withThrowingTaskGroup(of: Void.self) { group in
 ///     group.addTask { try await node.run() }
@@ -28,16 +28,13 @@ public final class Node: Service, Sendable {
     private let mempoolChangeFeed: AsyncStream<MempoolEvent>
     private let logFeed: AsyncStream<ChainEvent>
 
-    public init(configuration: NodeConfiguration, clock: any NodeClock = SystemClock()) throws {
+    /// A node over `store` (`MemoryChainStore`, or ObolStore's `SQLiteChainStore`;
+    /// the `Obol` module's `init(configuration:clock:)` opens the one
+    /// `configuration.dataDirectory` names).
+    public init(configuration: NodeConfiguration, store: any ChainStore, clock: any NodeClock = SystemClock()) throws {
         self.configuration = configuration
         logger = configuration.logger
         let params = configuration.params
-        let store: any ChainStore
-        if let dir = configuration.dataDirectory {
-            store = try SQLiteChainStore(dataDirectory: URL(fileURLWithPath: dir))
-        } else {
-            store = MemoryChainStore()
-        }
         let cache = SignatureCache()
         signatureCache = cache
         let chain = try ChainActor(params: params, store: store, clock: clock,

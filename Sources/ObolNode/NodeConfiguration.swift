@@ -5,6 +5,7 @@ import ObolCore
 public struct NodeConfiguration: Sendable {
     public var params: ChainParams
     /// Where the embedded SQLite store lives; nil keeps the chain in memory.
+    /// Read by the `Obol` module's `Node(configuration:clock:)`, which opens the store.
     public var dataDirectory: String?
     /// Mines when set.
     public var mining: MinerConfig?

@@ -1,6 +1,7 @@
 import Foundation
 import ObolCore
 import ObolNode
+import ObolStore
 import Testing
 
 /// A best chain of valid-looking blocks for store tests: real transfers

@@ -9,8 +9,9 @@ import Testing
     func miningNode(threads: Int = 1) throws -> Node {
         let miner = PrivateKey.generate().publicKey.address
         return try Node(configuration: NodeConfiguration(
-            params: .test, dataDirectory: nil,
-            mining: MinerConfig(address: miner, threads: threads, templateRefreshInterval: .milliseconds(50))))
+            params: .test,
+            mining: MinerConfig(address: miner, threads: threads, templateRefreshInterval: .milliseconds(50))),
+            store: MemoryChainStore())
     }
 
     /// Runs `node` while `body` runs, then stops it.
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func refusesATransferForAnotherNetwork() async throws {
-        let node = try Node(configuration: NodeConfiguration(params: .test))
+        let node = try Node(configuration: NodeConfiguration(params: .test), store: MemoryChainStore())
         let transfer = Transfer.signed(by: ChainParams.devnetAllocationKey, networkID: ChainParams.devnet.networkID,
                                        to: PrivateKey.generate().publicKey.address, amount: 1, fee: 2_000, nonce: 0)
         let result = await node.submit(transfer)

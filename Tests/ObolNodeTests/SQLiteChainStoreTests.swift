@@ -1,6 +1,7 @@
 import Foundation
 import ObolCore
 import ObolNode
+import ObolStore
 import Testing
 
 /// What only the on-disk store does: survive a reopen, reject damaged files.

@@ -1,6 +1,7 @@
 import Foundation
 import ObolCore
 import ObolNode
+import ObolStore
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import ObolCore
 import ObolNode
+import ObolStore
 import Testing
 
 /// How long committing a long chain takes. Opt-in, since it measures rather

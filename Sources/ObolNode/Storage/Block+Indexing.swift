@@ -4,7 +4,7 @@ extension Block {
     /// Calls `body` once for every (transaction, address) pair the address
     /// index holds for this block: the coinbase's recipient, and each
     /// transfer's sender and recipient (once when they are the same).
-    func forEachIndexedAddress(_ body: (_ txid: Hash256, _ index: Int, _ address: Address) throws -> Void) rethrows {
+    package func forEachIndexedAddress(_ body: (_ txid: Hash256, _ index: Int, _ address: Address) throws -> Void) rethrows {
         for (index, transaction) in transactions.enumerated() {
             let (first, second) = Self.indexedAddresses(of: transaction)
             let txid = transaction.id

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import ObolCore
+import ObolNode
 
 /// Runs one of GRDB's cached statements with values bound straight into
 /// SQLite: no `StatementArguments`, no `Data` per hash or address. The

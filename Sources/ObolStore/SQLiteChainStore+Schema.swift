@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ObolCore
+import ObolNode
 
 extension SQLiteChainStore {
     /// The schema, one migration per version. Never edit a shipped

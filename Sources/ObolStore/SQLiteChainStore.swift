@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ObolCore
+import ObolNode
 
 /// The chain on disk: one SQLite database in WAL mode, through a GRDB
 /// `DatabasePool` (one writer, concurrent readers on snapshots).
