@@ -120,6 +120,7 @@ public actor MempoolActor {
             break
         case let .tipChanged(newTip):
             tip = newTip
+            pool.nextHeight = newTip.height + 1
             let addresses = pool.addressesToRevalidate()
             var fresh: [Address: Account] = [:]
             if !addresses.isEmpty {
