@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ObolCore
 import ObolNode
 import ObolTestSupport
@@ -70,5 +71,34 @@ import Testing
         }
         let loaded = try #require(try SQLiteChainStore(path: directory.databasePath).load())
         #expect(loaded.accounts == chain.state.accounts)
+    }
+}
+
+/// A data directory written before coinbase maturity (store format 1) holds
+/// undo data without locks: the store refuses it with a clear error.
+@Suite(.timeLimit(.minutes(1))) struct StoreFormatTests {
+    @Test func aFormatOneDataDirectoryIsRefusedWithAClearError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let store = try SQLiteChainStore(path: directory.databasePath)
+            try StoreTestChain().initialize(store)
+            try store.close()
+        }
+        // Back to format 1: the accounts table without locks, the v2 migration not applied.
+        let queue = try DatabaseQueue(path: directory.databasePath)
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-account-maturity-locks'")
+            try db.execute(sql: "ALTER TABLE accounts DROP COLUMN locks")
+        }
+        try queue.close()
+        do {
+            _ = try SQLiteChainStore(path: directory.databasePath)
+            Issue.record("a format 1 store opened")
+        } catch let error as StoreError {
+            #expect(error.code == .unsupportedFormat)
+            #expect(error.message.contains("store format 1"))
+            #expect(error.message.contains("sync again"))
+        }
     }
 }
