@@ -83,7 +83,8 @@ public struct MempoolPool: Sendable {
     /// nonce with a fee at least `replacementIncrement` higher (replace by fee;
     /// later transfers of the sender stay while the balance still covers them).
     /// The balance must cover every pending transfer of the sender up to this
-    /// one. When the pool is full, lower fee-rate chain ends of other senders
+    /// one, and so must the part of it the next block may spend (newly mined
+    /// coins wait for coinbase maturity: `.invalid(.immatureCoinbaseSpend)`). When the pool is full, lower fee-rate chain ends of other senders
     /// are evicted. The signature is verified last, only when `.unchecked`.
     public mutating func add(_ transfer: Transfer, account: Account, now: UInt64,
                              signature: SignatureStatus = .unchecked) throws(MempoolRejection) -> [MempoolEvent] {
