@@ -75,3 +75,37 @@ import Testing
         #expect(await mempool.submit(early) == .success(early.id))
     }
 }
+
+/// Accounts with a known next block height, as `ChainActor` provides them.
+struct HeightKnowingAccounts: AccountProvider {
+    let accounts: [Address: Account]
+    let height: UInt64
+
+    func account(_ address: Address) async -> Account { accounts[address] ?? .empty }
+    func nextBlockHeight() async -> UInt64? { height }
+}
+
+extension MempoolMaturityTests {
+    /// After a restart nobody has published a tip yet: the mempool asks the
+    /// chain for its height when it starts following it.
+    @Test func beforeTheFirstTipTheMempoolAsksTheChainForItsHeight() async throws {
+        let accounts = HeightKnowingAccounts(accounts: [key.publicKey.address: miner], height: 20)
+        let mempool = MempoolActor(params: Self.params, accounts: accounts, clock: MempoolTestClock(F.start))
+        let spend = transfer(amount: coin)
+        await mempool.run(events: AsyncStream { $0.finish() })
+        #expect(await mempool.submit(spend) == .success(spend.id))
+    }
+
+    @Test func theChainActorReportsTheHeightAfterItsTip() async throws {
+        var builder = ChainBuilder()
+        try builder.mine(count: 3)
+        let chain = try makeChain(builder)
+        let results = await chain.submitAll(builder.blocks.dropFirst())
+        #expect(results.last == .connected(height: 3, disconnected: 0), "\(results)")
+        #expect(await chain.tip.height == 3)
+        let next = await chain.nextBlockHeight()
+        #expect(next == 4, "\(String(describing: next))")
+        let provider: any AccountProvider = chain
+        #expect(await provider.nextBlockHeight() == 4)
+    }
+}

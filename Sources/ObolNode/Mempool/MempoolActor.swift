@@ -149,6 +149,10 @@ public actor MempoolActor {
     public func run(events: AsyncStream<ChainEvent>,
                     afterEach: @Sendable (ChainEvent) -> Void = { _ in }) async {
         let interval = config.expiryCheckInterval
+        // Until the first `tipChanged`, maturity is reckoned at the chain's next height.
+        if pool.nextHeight == nil, let height = await accounts.nextBlockHeight(), pool.nextHeight == nil {
+            pool.nextHeight = height
+        }
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while true {
