@@ -156,6 +156,19 @@ import Testing
         }
     }
 
+    @Test func spendingNewlyMinedCoinsIs422WithTheRuleAndWhen() async throws {
+        let fee = ChainParams.test.minimumFee
+        let first = ChainParams.test.reward(at: 1) + fee
+        let spend = Transfer.signed(by: fixture.miner, networkID: fixture.params.networkID, to: fixture.bobAddress,
+                                    amount: first, fee: fee, nonce: 0)
+        try await withRouter(FakeBackend(coinbaseMaturity: 2)) { client in
+            let response = try await client.post("/transactions", encoding: SubmitTransactionRequest(raw: spend))
+            #expect(response.status == .unprocessableContent)
+            #expect(response.errorCode == "immature-coinbase-spend")
+            #expect(response.errorMessage?.contains("spendable from block 4") == true)
+        }
+    }
+
     @Test func jsonNamesTheNewFields() async throws {
         try await withRouter(FakeBackend(coinbaseMaturity: 2)) { client in
             let text = try await client.get("/accounts/\(fixture.minerAddress)").text
