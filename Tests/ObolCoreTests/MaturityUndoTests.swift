@@ -63,4 +63,16 @@ import Testing
         for height in 4...10 { try fork.append(chain.block(at: UInt64(height))) }
         #expect(fork.state == chain.state)
     }
+
+    @Test func moreLocksThanAnyNetworkAllowsDoNotDecode() {
+        var writer = ByteWriter()
+        writer.write(UInt32(1))
+        writer.write(ChainBuilder.testAddress(1))
+        writer.write(UInt8(1)); writer.write(UInt64(5)); writer.write(UInt64(0))
+        writer.write(UInt32(Account.maxLocks + 1))
+        #expect(throws: DecodeError.countTooLarge(field: "account.locks", count: Account.maxLocks + 1,
+                                                  limit: Account.maxLocks)) {
+            try BlockUndo(decoding: writer.bytes)
+        }
+    }
 }

@@ -101,4 +101,18 @@ import Testing
             #expect(error.message.contains("sync again"))
         }
     }
+
+    @Test func damagedLocksAreReportedAsCorrupt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let store = try SQLiteChainStore(path: directory.databasePath)
+            try StoreTestChain().initialize(store)
+            try store.close()
+        }
+        let queue = try DatabaseQueue(path: directory.databasePath)
+        try queue.write { db in try db.execute(sql: "UPDATE accounts SET locks = x'0100000007'") }
+        try queue.close()
+        expectStoreError([.corrupt]) { _ = try SQLiteChainStore(path: directory.databasePath).load() }
+    }
 }
