@@ -75,4 +75,18 @@ import Testing
             try BlockUndo(decoding: writer.bytes)
         }
     }
+
+    /// An account holds at most `coinbaseMaturity` locks, so undo data must
+    /// decode as many as the largest maturity a chain spec may set.
+    @Test func theLockLimitCoversTheLargestValidMaturity() throws {
+        var params = ChainParams.test
+        params.coinbaseMaturity = UInt64(Account.maxLocks)
+        #expect(throws: Never.self) { try params.validate() }
+        params.coinbaseMaturity += 1
+        #expect(throws: ChainSpecError.self) { try params.validate() }
+        let locks = (0..<Account.maxLocks).map { MaturityLock(height: UInt64($0), amount: 1) }
+        let undo = BlockUndo(previous: [ChainBuilder.testAddress(1): Account(balance: 10_000, nonce: 0, locks: locks)])
+        #expect(try BlockUndo(decoding: undo.encoded) == undo)
+    }
 }
+
