@@ -40,11 +40,14 @@ public struct NodeAPIBackend: NodeBackend {
     }
 
     public func account(_ address: Address, recentLimit: Int) async -> AccountRecord {
+        // The tip first: should it move before the account is read, the
+        // account is newer and the spendable part comes out low, not high.
+        let nextHeight = await node.chain.tip.height + 1
         let account = await node.chain.account(address)
         let pendingNonce = await node.mempool.pendingNonce(for: address)
         let recent = await node.chain.history(of: address, limit: recentLimit)
             .map { ConfirmedTransaction(transaction: $0.0, location: $0.1) }
-        return AccountRecord(account: account, pendingNonce: pendingNonce, recent: recent)
+        return AccountRecord(account: account, pendingNonce: pendingNonce, recent: recent, nextHeight: nextHeight)
     }
 
     public func mempool(limit: Int) async -> (count: Int, transfers: [Transfer]) {

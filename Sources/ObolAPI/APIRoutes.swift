@@ -92,9 +92,14 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         let confirmed = record.recent.prefix(limit).map {
             TransactionResponse($0.transaction, blockHash: $0.location.blockHash, height: $0.location.height)
         }
+        let account = record.account, maturity = backend.params.coinbaseMaturity
+        let maturing = account.maturing(atHeight: record.nextHeight, maturity: maturity)
+            .map { MaturingCoins(amount: $0.amount, spendableFrom: $0.spendableFrom) }
         return JSONResponse.make(AccountResponse(
-            address: address, balance: record.account.balance, nonce: record.account.nonce,
-            pendingNonce: max(record.pendingNonce, record.account.nonce), transactions: pending + confirmed))
+            address: address, balance: account.balance,
+            spendable: account.spendable(atHeight: record.nextHeight, maturity: maturity), maturing: maturing,
+            nextHeight: record.nextHeight, nonce: account.nonce,
+            pendingNonce: max(record.pendingNonce, account.nonce), transactions: pending + confirmed))
     }
 
     // MARK: GET /mempool

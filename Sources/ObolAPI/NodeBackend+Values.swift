@@ -59,11 +59,16 @@ public struct AccountRecord: Sendable, Hashable {
     public var pendingNonce: UInt64
     /// Newest first.
     public var recent: [ConfirmedTransaction]
+    /// The height of the next block, for what of `account` it may spend
+    /// (coinbase maturity). Read no later than `account`, so a tip moving in
+    /// between makes the spendable part err low, never high.
+    public var nextHeight: UInt64
 
-    public init(account: Account, pendingNonce: UInt64, recent: [ConfirmedTransaction]) {
+    public init(account: Account, pendingNonce: UInt64, recent: [ConfirmedTransaction], nextHeight: UInt64) {
         self.account = account
         self.pendingNonce = pendingNonce
         self.recent = recent
+        self.nextHeight = nextHeight
     }
 }
 

@@ -32,8 +32,9 @@ public protocol NodeBackend: Sendable {
 
     /// The account at the best tip (an unknown address is an empty account),
     /// the nonce its next transfer should carry counting its transfers in the
-    /// mempool, and at most `recentLimit` of its best-chain transactions,
-    /// newest first.
+    /// mempool, at most `recentLimit` of its best-chain transactions,
+    /// newest first, and the next block's height (what the account may spend
+    /// depends on it: coinbase maturity).
     func account(_ address: Address, recentLimit: Int) async -> AccountRecord
 
     /// How many transfers wait in the mempool, and at most `limit` of them,

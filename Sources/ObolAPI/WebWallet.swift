@@ -188,7 +188,8 @@ async function lookUpAccount(address) {
   error.textContent = "";
   try {
     const a = await getJSON(`/accounts/${encodeURIComponent(address)}`);
-    fillList("account", [["address", a.address], ["balance", coins(a.balance)], ["nonce", a.nonce],
+    fillList("account", [["address", a.address], ["balance", coins(a.balance)],
+                         ["spendable (newly mined coins wait)", coins(a.spendable)], ["nonce", a.nonce],
                          ["next nonce (with pending)", a.pendingNonce]]);
     fillTable("account-txs", TX_HEADINGS, a.transactions.map(txRow));
   } catch (e) {

@@ -44,8 +44,22 @@ extension SQLiteChainStore {
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        // Store format 2: accounts keep their coinbase maturity locks, and undo
+        // data encodes them (`BlockUndo`). A chain written in format 1 has undo
+        // data this version would misread, so it is refused, not converted.
+        migrator.registerMigration("v2-account-maturity-locks") { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'tip'") != nil {
+                throw StoreError(.unsupportedFormat, Self.formatOneMessage)
+            }
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN locks BLOB")
+        }
         return migrator
     }
+
+    static let formatOneMessage = """
+        this data directory holds a chain in store format 1, written before coinbase maturity; this version \
+        reads format 2 only. Move the data directory away (or delete it) and let the node sync again
+        """
 
     /// Runs `body`, turning every failure into a `StoreError`.
     static func mapErrors<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
@@ -86,6 +100,16 @@ extension Address {
     var data: Data { Data(bytes) }
 }
 
+extension Account {
+    /// The `locks` column: empty for an account without locks (most of them).
+    var locksColumn: [UInt8] {
+        guard !locks.isEmpty else { return [] }
+        var writer = ByteWriter(capacity: locksEncodingSize)
+        encodeLocks(to: &writer)
+        return writer.bytes
+    }
+}
+
 /// Typed column reads that report a damaged row instead of trapping, which
 /// GRDB's typed subscripts would do on a NULL or a wrong type.
 extension Row {
@@ -114,6 +138,22 @@ extension Row {
             throw StoreError(.corrupt, "\(what) is not a \(Address.size)-byte address")
         }
         return address
+    }
+
+    /// An account's maturity locks: NULL or an empty blob for none, else `Account.encodeLocks`.
+    func locks(_ index: Int, _ what: String) throws(StoreError) -> [MaturityLock] {
+        let value = self[index] as DatabaseValue
+        if value.isNull { return [] }
+        let data = try blob(index, what)
+        if data.isEmpty { return [] }
+        do {
+            var reader = ByteReader([UInt8](data))
+            let locks = try Account.decodeLocks(from: &reader)
+            try reader.expectEnd()
+            return locks
+        } catch {
+            throw StoreError(.corrupt, "\(what) does not decode: \(error)")
+        }
     }
 
     func decoded<T: BinaryDecodable>(_ type: T.Type, _ index: Int, _ what: String) throws(StoreError) -> T {

@@ -99,11 +99,13 @@ public final class SQLiteChainStore: ChainStore {
                     throw StoreError(.corrupt, "the tip \(tip) has no index entry")
                 }
                 var accounts = [Address: Account]()
-                let rows = try Row.fetchCursor(db, sql: "SELECT address, balance, nonce FROM accounts")
+                let rows = try Row.fetchCursor(db, sql: "SELECT address, balance, nonce, locks FROM accounts")
                 while let row = try rows.next() {
-                    accounts[try row.address(0, "account address")] = Account(
+                    let address = try row.address(0, "account address")
+                    accounts[address] = Account(
                         balance: UInt64(bitPattern: try row.int(1, "balance")),
-                        nonce: UInt64(bitPattern: try row.int(2, "nonce")))
+                        nonce: UInt64(bitPattern: try row.int(2, "nonce")),
+                        locks: try row.locks(3, "locks of \(address)"))
                 }
                 return StoredChain(entries: entries, tip: tip, accounts: accounts)
             }
@@ -194,12 +196,14 @@ public final class SQLiteChainStore: ChainStore {
         try index(update.connected.map(\.block), db)
         // In key order, like the index rows: consecutive inserts land on the same
         // pages of the B-tree, which matters once it outgrows the cache.
-        let putAccount = try SQLiteBinder(db, sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce) VALUES (?, ?, ?)")
+        let putAccount = try SQLiteBinder(
+            db, sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce, locks) VALUES (?, ?, ?, ?)")
         for (address, account) in update.accounts.sorted(by: { $0.key < $1.key }) {
             if let account {
                 putAccount.bind(1, address)
                 putAccount.bind(2, Int64(bitPattern: account.balance))
                 putAccount.bind(3, Int64(bitPattern: account.nonce))
+                putAccount.bind(4, account.locksColumn)
                 try putAccount.run()
             } else {
                 try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?")
@@ -334,8 +338,9 @@ public final class SQLiteChainStore: ChainStore {
     }
 
     private static func put(_ address: Address, _ account: Account, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce) VALUES (?, ?, ?)")
-            .execute(arguments: [address.data, Int64(bitPattern: account.balance), Int64(bitPattern: account.nonce)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (address, balance, nonce, locks) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [address.data, Int64(bitPattern: account.balance), Int64(bitPattern: account.nonce),
+                                 Data(account.locksColumn)])
     }
 
     private static func setTip(_ tip: Hash256, _ db: Database) throws {

@@ -65,11 +65,19 @@ extension SeededRandom {
         return Block(header: header(), transactions: [.coinbase(coinbase())] + transfers)
     }
 
-    /// Undo data of up to `maxEntries` accounts, some of which did not exist.
+    /// Undo data of up to `maxEntries` accounts, some of which did not exist
+    /// and some of which hold up to three maturity locks.
     public mutating func blockUndo(maxEntries: Int = 16) -> BlockUndo {
         var previous = [Address: Account?]()
         for _ in 0..<Int.random(in: 0...maxEntries, using: &self) {
-            previous[address()] = Bool.random(using: &self) ? .some(nil) : Account(balance: next(), nonce: next())
+            if Bool.random(using: &self) {
+                previous[address()] = .some(nil)
+            } else {
+                let locks = (0..<Int.random(in: 0...3, using: &self)).map { _ in
+                    MaturityLock(height: next(), amount: next())
+                }
+                previous[address()] = Account(balance: next(), nonce: next(), locks: locks)
+            }
         }
         return BlockUndo(previous: previous)
     }

@@ -2,7 +2,8 @@ import ArgumentParser
 import ObolCore
 import ObolWallet
 
-/// `obol wallet balance`: the account's confirmed balance and nonces.
+/// `obol wallet balance`: the account's confirmed balance, what of it is spendable
+/// (newly mined coins are not, until they mature) and its nonces.
 struct WalletBalanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "balance", abstract: "Show the wallet's balance as the node sees it.")
@@ -25,6 +26,10 @@ struct WalletBalanceCommand: AsyncParsableCommand {
             let pending = account.transactions.filter { $0.status == .pending && $0.from == owner }.count
             print("Address: \(account.address)")
             print("Balance: \(CoinAmount.format(account.balance)) OBOL")
+            print("Spendable: \(CoinAmount.format(account.spendable)) OBOL")
+            for coins in account.maturing {
+                print("  newly mined: \(CoinAmount.format(coins.amount)) OBOL, spendable from block \(coins.spendableFrom)")
+            }
             print("Nonce:   \(account.nonce) (next: \(account.pendingNonce), \(pending) pending)")
         }
     }

@@ -54,6 +54,7 @@ struct WalletSendCommand: AsyncParsableCommand {
             }
             let fee = chosenFee ?? status.minimumFee
             let account = try await client.account(key.publicKey.address)
+            if let refusal = account.immatureRefusal(amount: units, fee: fee) { throw refusal }
             let transfer = Transfer.signed(by: key, networkID: status.networkID, to: recipient, amount: units,
                                            fee: fee, nonce: account.pendingNonce, data: payload)
             let answer = try await client.submit(transfer)

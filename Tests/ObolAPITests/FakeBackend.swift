@@ -12,12 +12,17 @@ actor FakeBackend: NodeBackend {
     private var pool: [Transfer]
     private(set) var submitted: [Transfer] = []
 
-    init(fixture: ChainFixture = .shared) {
+    /// - Parameter coinbaseMaturity: the network's maturity (the fixture's
+    ///   `test` preset has none); the fixture's miner never spends, so its
+    ///   blocks connect under any.
+    init(fixture: ChainFixture = .shared, coinbaseMaturity: UInt64? = nil) {
         self.fixture = fixture
-        params = fixture.params
-        var state = AccountState(genesis: fixture.params)
+        var params = fixture.params
+        if let coinbaseMaturity { params.coinbaseMaturity = coinbaseMaturity }
+        self.params = params
+        var state = AccountState(genesis: params)
         for block in fixture.mainChain.dropFirst() {
-            _ = try! state.connect(block, params: fixture.params)
+            _ = try! state.connect(block, params: params)
         }
         self.state = state
         pool = [fixture.pending]
@@ -62,7 +67,7 @@ actor FakeBackend: NodeBackend {
             }
         }
         return AccountRecord(account: account, pendingNonce: account.nonce + UInt64(pendingCount),
-                             recent: Array(recent.prefix(recentLimit)))
+                             recent: Array(recent.prefix(recentLimit)), nextHeight: fixture.block2.height + 1)
     }
 
     func mempool(limit: Int) -> (count: Int, transfers: [Transfer]) {
@@ -78,7 +83,8 @@ actor FakeBackend: NodeBackend {
             try TransferRules.checkSanityAndSignature(transfer, params: params)
             var account = state[transfer.senderAddress]
             account.nonce += UInt64(pool.filter { $0.senderAddress == transfer.senderAddress }.count)
-            try TransferRules.checkAgainstAccount(transfer, account)
+            try TransferRules.checkAgainstAccount(transfer, account, atHeight: fixture.block2.height + 1,
+                                                  maturity: params.coinbaseMaturity)
         } catch {
             return .rejected(TransferRejection(error))
         }

@@ -124,3 +124,57 @@ import Testing
         }
     }
 }
+
+/// `GET /accounts/{address}` tells the spendable part of a balance from coins
+/// minted too recently (coinbase maturity), reckoned for the next block.
+@Suite(.timeLimit(.minutes(1))) struct AccountSpendableRouteTests {
+    let fixture = ChainFixture.shared
+
+    @Test func minerBalanceSplitsIntoSpendableAndMaturingCoins() async throws {
+        // Maturity 2, tip at height 2: the coinbase of block 1 is spendable in
+        // block 3, the one of block 2 from block 4.
+        let backend = FakeBackend(coinbaseMaturity: 2)
+        let fee = ChainParams.test.minimumFee
+        let first = ChainParams.test.reward(at: 1) + fee, second = ChainParams.test.reward(at: 2) + fee
+        try await withRouter(backend) { client in
+            let account: AccountResponse = try await client.get("/accounts/\(fixture.minerAddress)").decode()
+            #expect(account.balance == first + second)
+            #expect(account.spendable == first)
+            #expect(account.immature == second)
+            #expect(account.maturing == [MaturingCoins(amount: second, spendableFrom: 4)])
+            #expect(account.nextHeight == 3)
+            #expect(account.spendableHeight(covering: first + 1) == 4)
+        }
+    }
+
+    @Test func withoutMaturityTheWholeBalanceIsSpendable() async throws {
+        try await withRouter { client in
+            let account: AccountResponse = try await client.get("/accounts/\(fixture.minerAddress)").decode()
+            #expect(account.balance > 0)
+            #expect(account.spendable == account.balance)
+            #expect(account.immature == 0 && account.maturing.isEmpty)
+        }
+    }
+
+    @Test func spendingNewlyMinedCoinsIs422WithTheRuleAndWhen() async throws {
+        let fee = ChainParams.test.minimumFee
+        let first = ChainParams.test.reward(at: 1) + fee
+        let spend = Transfer.signed(by: fixture.miner, networkID: fixture.params.networkID, to: fixture.bobAddress,
+                                    amount: first, fee: fee, nonce: 0)
+        try await withRouter(FakeBackend(coinbaseMaturity: 2)) { client in
+            let response = try await client.post("/transactions", encoding: SubmitTransactionRequest(raw: spend))
+            #expect(response.status == .unprocessableContent)
+            #expect(response.errorCode == "immature-coinbase-spend")
+            #expect(response.errorMessage?.contains("spendable from block 4") == true)
+        }
+    }
+
+    @Test func jsonNamesTheNewFields() async throws {
+        try await withRouter(FakeBackend(coinbaseMaturity: 2)) { client in
+            let text = try await client.get("/accounts/\(fixture.minerAddress)").text
+            for key in ["\"spendable\"", "\"immature\"", "\"maturing\"", "\"spendableFrom\"", "\"nextHeight\""] {
+                #expect(text.contains(key), "missing \(key)")
+            }
+        }
+    }
+}

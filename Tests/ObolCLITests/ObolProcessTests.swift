@@ -177,6 +177,55 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// A stub node at height 12 whose answer serves both as its status and as
+    /// an account of 60 OBOL, 50 of them newly mined and spendable from block 15.
+    static func maturingAccountStub(connections: Int) throws -> LoopbackHTTPStub {
+        let status = StatusResponse(network: "test", networkID: ChainParams.test.networkID, height: 12, tip: .zero,
+                                    work: .one, target: .max, hashRate: 0, peers: 0, mempoolSize: 0,
+                                    minimumFee: ChainParams.test.minimumFee)
+        let account = AccountResponse(address: ChainParams.test.genesisAllocationAddress, balance: 60 * ChainParams.coin,
+                                      spendable: 10 * ChainParams.coin,
+                                      maturing: [MaturingCoins(amount: 50 * ChainParams.coin, spendableFrom: 15)],
+                                      nextHeight: 13, nonce: 0, pendingNonce: 0, transactions: [])
+        // JSON decoding ignores unknown keys: one body, read as either shape.
+        func object(_ value: some Encodable) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value)) as? [String: Any] ?? [:]
+        }
+        let merged = try object(status).merging(try object(account)) { first, _ in first }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: merged), as: UTF8.self)
+        return try LoopbackHTTPStub(status: 200, body: body, count: connections)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func balanceShowsTheSpendablePartAndWhenNewCoinsMature() throws {
+        let stub = try Self.maturingAccountStub(connections: 1)
+        let result = try Self.obol(["wallet", "balance", "--address", ChainParams.test.genesisAllocationAddress.description,
+                                    "--node", "http://127.0.0.1:\(stub.port)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Balance: 60 OBOL"))
+        #expect(result.stdout.contains("Spendable: 10 OBOL"))
+        #expect(result.stdout.contains("newly mined: 50 OBOL, spendable from block 15"))
+    }
+
+    /// More than the spendable part but within the balance: refused before
+    /// anything is signed or submitted, saying when the coins mature.
+    @Test(.timeLimit(.minutes(1)))
+    func sendRefusesNewlyMinedCoinsBeforeSigning() throws {
+        let stub = try Self.maturingAccountStub(connections: 3)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-mature-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keyPath = dir.appendingPathComponent("wallet.json").path
+        try Keystore.create(at: keyPath, key: PrivateKey.generate())
+        let result = try Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
+                                    ChainParams.test.genesisAllocationAddress.description, "--amount", "20",
+                                    "--node", "http://127.0.0.1:\(stub.port)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("50 OBOL of the balance is newly mined and spendable from block 15"),
+                "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "one clear line: \(result.stderr)")
+        #expect(result.stdout.isEmpty, "no txid: nothing was submitted")
+    }
+
     @Test func unreachableNodeIsOneLine() throws {
         let result = try Self.obol(["wallet", "balance", "--node", "http://127.0.0.1:1", "--address",
                                     ChainParams.devnet.genesisAllocationAddress.description])

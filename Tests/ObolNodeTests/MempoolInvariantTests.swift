@@ -66,7 +66,7 @@ import Testing
                 let chosen = pool.template(maxCount: 4, maxBytes: 3 * Transfer.baseSize + 100)
                 for transfer in chosen {
                     var sender = ledger[transfer.senderAddress]!
-                    try TransferRules.checkAgainstAccount(transfer, sender)
+                    try TransferRules.checkAgainstAccount(transfer, sender, atHeight: height, maturity: 0)
                     sender.balance -= transfer.amount + transfer.fee
                     sender.nonce += 1
                     ledger[transfer.senderAddress] = sender

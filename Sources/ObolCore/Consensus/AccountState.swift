@@ -1,60 +1,15 @@
-/// One account: its balance and the nonce its next transfer must carry.
-public struct Account: Sendable, Hashable, Codable {
-    public var balance: UInt64
-    public var nonce: UInt64
-
-    public init(balance: UInt64 = 0, nonce: UInt64 = 0) {
-        self.balance = balance
-        self.nonce = nonce
-    }
-
-    public static let empty = Account()
-}
-
-/// What undoes one connected block: every touched account's previous value
-/// (nil when the account did not exist).
-public struct BlockUndo: Sendable, Hashable, BinaryCodable {
-    public var previous: [Address: Account?]
-
-    public init(previous: [Address: Account?]) { self.previous = previous }
-
-    public var encodingCapacity: Int { 4 + previous.count * (Address.size + 17) }
-
-    public func encode(to w: inout ByteWriter) {
-        w.write(UInt32(previous.count))
-        for (address, account) in previous.sorted(by: { $0.key < $1.key }) {
-            w.write(address)
-            if let account {
-                w.write(UInt8(1)); w.write(account.balance); w.write(account.nonce)
-            } else {
-                w.write(UInt8(0))
-            }
-        }
-    }
-
-    public init(from r: inout ByteReader) throws(DecodeError) {
-        let count = try r.readCount(field: "undo.entries", limit: 2 * Limits.maxBlockTransactions + 1,
-                                    minimumElementSize: Address.size + 1)
-        var previous = [Address: Account?](minimumCapacity: count)
-        for _ in 0..<count {
-            let address = try r.readAddress()
-            switch try r.read(UInt8.self) {
-            case 0: previous[address] = .some(nil)
-            case 1: previous[address] = Account(balance: try r.read(UInt64.self), nonce: try r.read(UInt64.self))
-            case let other: throw .unknownType(field: "undo.flag", value: other)
-            }
-        }
-        self.previous = previous
-    }
-}
-
-/// Balances and nonces of every account: the ledger at one tip.
+/// Balances, nonces and maturity locks of every account: the ledger at one tip.
+///
+/// Every change goes through `Account`'s checked helpers (`debit`, `credit`,
+/// `advanceNonce`), which throw a `ValidationError` instead of trapping, so
+/// no block can crash a node even if a rule check before them were missing.
 public struct AccountState: Sendable, Hashable {
     public private(set) var accounts: [Address: Account]
 
     public init(accounts: [Address: Account] = [:]) { self.accounts = accounts }
 
-    /// The state right after genesis.
+    /// The state right after genesis. The allocation carries no maturity
+    /// lock: it is spendable at once.
     public init(genesis params: ChainParams) {
         accounts = [params.genesisAllocationAddress: Account(balance: params.genesisAllocationAmount, nonce: 0)]
     }
@@ -62,49 +17,56 @@ public struct AccountState: Sendable, Hashable {
     public subscript(address: Address) -> Account { accounts[address] ?? .empty }
 
     /// Applies a block whose sanity and signatures were already checked:
-    /// nonces, balances and the coinbase amount. On any error the state is
-    /// unchanged; on success it returns what undoes the block.
+    /// nonces, balances, coinbase maturity and the coinbase amount. On any
+    /// error the state is unchanged; on success it returns what undoes the block.
+    ///
+    /// A transfer in a block at height h may spend only its sender's coins
+    /// spendable at h (`Account.spendable`); the coinbase's coins are locked
+    /// at h when `params.coinbaseMaturity > 0`; every account written drops
+    /// the locks that have matured at h.
     public mutating func connect(_ block: Block, params: ChainParams) throws(ValidationError) -> BlockUndo {
+        let height = block.height
+        let maturity = params.coinbaseMaturity
         var changed = [Address: Account](minimumCapacity: block.transactions.count * 2)
         func current(_ a: Address) -> Account { changed[a] ?? accounts[a] ?? .empty }
 
         var fees: UInt64 = 0
         for transfer in block.transfers {
+            let id = transfer.id
             var sender = current(transfer.senderAddress)
-            try TransferRules.checkAgainstAccount(transfer, sender)
-            let cost = transfer.amount + transfer.fee  // checked by checkAgainstAccount
-            sender.balance -= cost
-            sender.nonce += 1
+            try TransferRules.checkAgainstAccount(transfer, sender, atHeight: height, maturity: maturity)
+            guard let cost = transfer.totalCost else { throw .amountOverflow(id) }
+            try sender.debit(cost, by: id)
+            try sender.advanceNonce(by: id)
             changed[transfer.senderAddress] = sender
             var recipient = current(transfer.recipient)
-            let (credited, overflow) = recipient.balance.addingReportingOverflow(transfer.amount)
-            guard !overflow else { throw .amountOverflow(transfer.id) }
-            recipient.balance = credited
+            try recipient.credit(transfer.amount, by: id)
             changed[transfer.recipient] = recipient
             let (sum, feeOverflow) = fees.addingReportingOverflow(transfer.fee)
-            guard !feeOverflow else { throw .amountOverflow(transfer.id) }
+            guard !feeOverflow else { throw .amountOverflow(id) }
             fees = sum
         }
 
         guard case let .coinbase(coinbase)? = block.transactions.first else { throw .firstTransactionNotCoinbase }
-        let (expected, overflow) = params.reward(at: block.height).addingReportingOverflow(fees)
+        let (expected, overflow) = params.reward(at: height).addingReportingOverflow(fees)
         guard !overflow else { throw .amountOverflow(coinbase.id) }
         guard coinbase.amount == expected else { throw .coinbaseAmountMismatch(expected: expected, actual: coinbase.amount) }
         var miner = current(coinbase.recipient)
-        let (paid, minerOverflow) = miner.balance.addingReportingOverflow(coinbase.amount)
-        guard !minerOverflow else { throw .amountOverflow(coinbase.id) }
-        miner.balance = paid
+        try miner.credit(coinbase.amount, by: coinbase.id)
+        if maturity > 0 { miner.lock(coinbase.amount, mintedAt: height) }
         changed[coinbase.recipient] = miner
 
         var previous = [Address: Account?](minimumCapacity: changed.count)
-        for (address, account) in changed {
+        for (address, var account) in changed {
+            account.dropMatureLocks(atHeight: height, maturity: maturity)
             previous[address] = .some(accounts[address])
             accounts[address] = account
         }
         return BlockUndo(previous: previous)
     }
 
-    /// Reverts a block connected with `connect`, restoring the exact prior state.
+    /// Reverts a block connected with `connect`, restoring the exact prior
+    /// state, maturity locks included.
     public mutating func disconnect(_ undo: BlockUndo) {
         for (address, account) in undo.previous {
             accounts[address] = account

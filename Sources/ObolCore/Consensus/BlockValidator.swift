@@ -65,15 +65,23 @@ public enum TransferRules {
         guard transfer.hasValidSignature else { throw .invalidSignature(transfer.id) }
     }
 
-    /// The account rules: the nonce is the account's next one and the balance
-    /// covers amount plus fee.
-    public static func checkAgainstAccount(_ transfer: Transfer, _ account: Account) throws(ValidationError) {
+    /// The account rules for a transfer in a block at `height`: the nonce is
+    /// the account's next one, the balance covers amount plus fee, and so do
+    /// the coins spendable at `height` (coinbase coins need `maturity`
+    /// confirmations; see `Account`).
+    public static func checkAgainstAccount(_ transfer: Transfer, _ account: Account,
+                                           atHeight height: UInt64, maturity: UInt64) throws(ValidationError) {
         guard transfer.nonce == account.nonce else {
             throw .badNonce(transfer.id, expected: account.nonce, actual: transfer.nonce)
         }
         guard let cost = transfer.totalCost else { throw .amountOverflow(transfer.id) }
         guard account.balance >= cost else {
             throw .insufficientBalance(transfer.id, balance: account.balance, needed: cost)
+        }
+        let spendable = account.spendable(atHeight: height, maturity: maturity)
+        guard spendable >= cost else {
+            let from = account.spendableHeight(covering: cost, atHeight: height, maturity: maturity) ?? .max
+            throw .immatureCoinbaseSpend(transfer.id, spendable: spendable, needed: cost, spendableFrom: from)
         }
     }
 }

@@ -25,6 +25,12 @@ public enum ValidationError: Error, Sendable, Equatable, CustomStringConvertible
     case badNonce(Hash256, expected: UInt64, actual: UInt64)
     case insufficientBalance(Hash256, balance: UInt64, needed: UInt64)
     case amountOverflow(Hash256)
+    /// The sender's nonce is already `UInt64.max`: no further transfer can follow.
+    case nonceOverflow(Hash256)
+    /// The balance covers the cost, but part of it was minted by a coinbase
+    /// too recent to spend: `spendable` is what the block may take,
+    /// `spendableFrom` the first block height that may take `needed`.
+    case immatureCoinbaseSpend(Hash256, spendable: UInt64, needed: UInt64, spendableFrom: UInt64)
     // Connect
     case coinbaseAmountMismatch(expected: UInt64, actual: UInt64)
 
@@ -53,6 +59,8 @@ public enum ValidationError: Error, Sendable, Equatable, CustomStringConvertible
         case .badNonce: "bad-nonce"
         case .insufficientBalance: "insufficient-balance"
         case .amountOverflow: "amount-overflow"
+        case .nonceOverflow: "nonce-overflow"
+        case .immatureCoinbaseSpend: "immature-coinbase-spend"
         case .coinbaseAmountMismatch: "bad-coinbase-amount"
         }
     }
@@ -75,6 +83,10 @@ public enum ValidationError: Error, Sendable, Equatable, CustomStringConvertible
         case let .badNonce(id, e, a): "\(rule): transaction \(id) has nonce \(a), account expects \(e)"
         case let .insufficientBalance(id, b, n): "\(rule): transaction \(id) needs \(n), balance \(b)"
         case let .amountOverflow(id): "\(rule): transaction \(id)"
+        case let .nonceOverflow(id): "\(rule): transaction \(id) uses the account's last nonce"
+        case let .immatureCoinbaseSpend(id, s, n, from):
+            "\(rule): transaction \(id) needs \(n), but only \(s) is spendable: the rest is newly mined "
+                + "coinbase coins, spendable from block \(from)"
         case let .coinbaseAmountMismatch(e, a): "\(rule): expected \(e), got \(a)"
         default: rule
         }

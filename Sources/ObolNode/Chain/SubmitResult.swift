@@ -57,6 +57,9 @@ public protocol AccountProvider: Sendable {
     /// has reached. `tip` is nil when the provider does not know (the
     /// default); the reader then takes the accounts as current.
     func accountsAtTip(_ addresses: [Address]) async -> (tip: Hash256?, accounts: [Address: Account])
+    /// The height of the block that would extend the best tip (what newly
+    /// mined coins' maturity is reckoned against); nil when unknown (the default).
+    func nextBlockHeight() async -> UInt64?
 }
 
 extension AccountProvider {
@@ -69,6 +72,8 @@ extension AccountProvider {
     public func accountsAtTip(_ addresses: [Address]) async -> (tip: Hash256?, accounts: [Address: Account]) {
         (nil, await accounts(addresses))
     }
+
+    public func nextBlockHeight() async -> UInt64? { nil }
 }
 
 /// What a miner needs to build the next block on the tip.

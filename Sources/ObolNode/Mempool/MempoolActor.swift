@@ -120,6 +120,7 @@ public actor MempoolActor {
             break
         case let .tipChanged(newTip):
             tip = newTip
+            pool.nextHeight = newTip.height + 1
             let addresses = pool.addressesToRevalidate()
             var fresh: [Address: Account] = [:]
             if !addresses.isEmpty {
@@ -148,6 +149,10 @@ public actor MempoolActor {
     public func run(events: AsyncStream<ChainEvent>,
                     afterEach: @Sendable (ChainEvent) -> Void = { _ in }) async {
         let interval = config.expiryCheckInterval
+        // Until the first `tipChanged`, maturity is reckoned at the chain's next height.
+        if pool.nextHeight == nil, let height = await accounts.nextBlockHeight(), pool.nextHeight == nil {
+            pool.nextHeight = height
+        }
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while true {

@@ -108,6 +108,7 @@ extension MempoolPool {
         var kept = Set<Hash256>()
         var nonce = account.nonce
         var spent: UInt64 = 0
+        let spendable = spendable(account)
         while true {
             let transfer: Transfer
             let comesBack: Bool
@@ -120,7 +121,7 @@ extension MempoolPool {
             }
             guard let cost = transfer.totalCost else { break }
             let (total, overflow) = spent.addingReportingOverflow(cost)
-            guard !overflow, total <= account.balance else { break }
+            guard !overflow, total <= spendable else { break }
             spent = total
             if comesBack {
                 insertEntry(transfer, addedAt: now, verified: true)

@@ -26,6 +26,10 @@ public struct MempoolPool: Sendable {
     /// Addresses whose confirmed account changed since the last `revalidate`
     /// in a way a pending transfer may not survive.
     var dirty: Set<Address> = []
+    /// The height of the next block (the tip's plus one), for coinbase
+    /// maturity: a pending transfer may spend only what its sender may spend
+    /// at this height. The actor sets it on every `tipChanged`; see `spendable(_:)`.
+    public var nextHeight: UInt64?
 
     public init(params: ChainParams, config: MempoolConfig = .init()) {
         self.params = params
@@ -79,7 +83,8 @@ public struct MempoolPool: Sendable {
     /// nonce with a fee at least `replacementIncrement` higher (replace by fee;
     /// later transfers of the sender stay while the balance still covers them).
     /// The balance must cover every pending transfer of the sender up to this
-    /// one. When the pool is full, lower fee-rate chain ends of other senders
+    /// one, and so must the part of it the next block may spend (newly mined
+    /// coins wait for coinbase maturity: `.invalid(.immatureCoinbaseSpend)`). When the pool is full, lower fee-rate chain ends of other senders
     /// are evicted. The signature is verified last, only when `.unchecked`.
     public mutating func add(_ transfer: Transfer, account: Account, now: UInt64,
                              signature: SignatureStatus = .unchecked) throws(MempoolRejection) -> [MempoolEvent] {
@@ -109,6 +114,13 @@ public struct MempoolPool: Sendable {
         guard needed <= account.balance else {
             throw .insufficientBalance(balance: account.balance, needed: needed)
         }
+        let spendable = spendable(account)
+        guard needed <= spendable else {
+            let height = spendingHeight(account)
+            let from = account.spendableHeight(covering: needed, atHeight: height, maturity: params.coinbaseMaturity)
+            throw .invalid(.immatureCoinbaseSpend(transfer.id, spendable: spendable, needed: needed,
+                                                  spendableFrom: from ?? .max))
+        }
 
         var removedCount = staleIDs.count
         var removedBytes = staleIDs.reduce(0) { $0 + size($1) }
@@ -123,7 +135,7 @@ public struct MempoolPool: Sendable {
             var running = needed
             for later in (index + 1)..<ids.count {
                 running = saturatingAdd(running, cost(ids[later]))
-                if running > account.balance { dropFrom = later; break }
+                if running > spendable { dropFrom = later; break }
             }
             if let dropFrom {
                 removedCount += ids.count - dropFrom
@@ -220,6 +232,18 @@ public struct MempoolPool: Sendable {
         if expiryHeap.count > 2 * entries.count + 1024 {
             expiryHeap = Heap(entries.values.map { ExpiryItem(addedAt: $0.addedAt, sequence: $0.sequence, id: $0.id) })
         }
+    }
+
+    /// What the next block may take from `account` (coinbase maturity).
+    func spendable(_ account: Account) -> UInt64 {
+        account.spendable(atHeight: spendingHeight(account), maturity: params.coinbaseMaturity)
+    }
+
+    /// The next block's height; before the first `tipChanged`, the lowest it
+    /// can be given the account's own locks (immature coins are then refused
+    /// rather than admitted too early).
+    func spendingHeight(_ account: Account) -> UInt64 {
+        nextHeight ?? account.locks.map { $0.height &+ 1 }.max() ?? 0
     }
 
     func cost(_ id: Hash256) -> UInt64 { entries[id]?.cost ?? 0 }

@@ -14,6 +14,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case notInitialized
         /// A block named by an update has no index entry in the store.
         case missingBlock
+        /// The store was written in a format this version does not read.
+        case unsupportedFormat
         /// Any other failure of the database engine.
         case database
     }
