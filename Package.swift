@@ -95,7 +95,10 @@ let package = Package(
 
         .testTarget(name: "ObolCoreTests", dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
                     swiftSettings: settings),
-        .testTarget(name: "ObolNodeTests", dependencies: ["ObolNode", "ObolStore", "ObolCore", "ObolTestSupport"],
+        // The SQLite store's tests open databases with GRDB directly to damage or age them.
+        .testTarget(name: "ObolNodeTests",
+                    dependencies: ["ObolNode", "ObolStore", "ObolCore", "ObolTestSupport",
+                                   .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: settings),
         .testTarget(
             name: "ObolAPITests",

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ObolCore
 import ObolNode
+import ObolStore
 import ObolTestSupport
 import Testing
 
