@@ -81,7 +81,8 @@ extension BlockTree {
     /// more work than the tip. Linear in the entries off the best chain
     /// (plus sorting them).
     public func deadBranches(maxDepth: UInt64) -> [Hash256] {
-        guard height > maxDepth else { return [] }
+        // Every entry on the best chain: nothing to look at (the usual case, O(1)).
+        guard height > maxDepth, entries.count > mainChain.count else { return [] }
         let floor = height - maxDepth
         let side = entries.values.filter { !isOnMainChain($0.hash) }.sorted { $0.height < $1.height }
         guard !side.isEmpty else { return [] }
