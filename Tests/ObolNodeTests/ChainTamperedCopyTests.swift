@@ -90,6 +90,18 @@ struct ChainTamperedCopyTests {
         #expect(await chain.tip.hash == genuine.hash)
     }
 
+    @Test func aTamperedLowWorkCopyIsRefusedBeforeItWaits() async throws {
+        var main = ChainBuilder()
+        try main.mine(count: 3)
+        let (genuine, tampered) = try genuineAndTampered(main.forked(at: 0, coinbaseData: [4]))
+        let chain = try makeChain(main)
+        _ = await chain.submitAll(main.blocks.dropFirst())
+        #expect(await chain.submit(tampered) == .invalid(.rule(.merkleRootMismatch)))
+        #expect(await chain.orphanCount == 0)
+        #expect(await chain.submit(genuine) == .headerOnly(height: 1))
+        #expect(await chain.orphanCount == 1, "the genuine body waits in memory")
+    }
+
     @Test func anOrphansEventsCarryItsOrigin() async throws {
         var builder = ChainBuilder()
         try builder.mine(count: 2)
