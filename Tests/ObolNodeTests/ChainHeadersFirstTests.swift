@@ -76,6 +76,15 @@ struct ChainHeadersFirstTests {
         #expect(result.isPeerFault)
     }
 
+    @Test func aBatchWhoseHeadersDoNotFollowEachOtherIsTheSendersFault() async throws {
+        var builder = ChainBuilder()
+        try builder.mine(count: 3)
+        let chain = try makeChain(builder)
+        let result = await chain.submitHeaders([builder.block(at: 1).header, builder.block(at: 3).header])
+        #expect(result.accepted == 1 && result.rejection == .nonContinuousHeaders)
+        #expect(result.isPeerFault)
+    }
+
     @Test func honestRacesAreNotTheSendersFault() async throws {
         var builder = ChainBuilder()
         try builder.mine(count: 2)

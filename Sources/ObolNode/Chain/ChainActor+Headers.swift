@@ -6,13 +6,21 @@ extension ChainActor {
     /// Checks `headers` in order, cheaply and without bodies (linkage to a
     /// known header, proof of work, the expected target, median time past,
     /// future drift, the fork-depth bound), and adds them to the tree and the
-    /// store. Stops at the first refused header. Bodies waiting in memory that
+    /// store. Each header must follow the one before it in the batch (else
+    /// `.nonContinuousHeaders`, the sender's fault). Stops at the first
+    /// refused header. Bodies waiting in memory that
     /// the new headers make worth validating are validated then.
     public func submitHeaders(_ headers: [BlockHeader], origin: Origin = .local) async -> HeaderSubmitResult {
         var result = HeaderSubmitResult(accepted: 0, added: 0)
         let claimed = claimedWork(of: headers)
+        var previous: Hash256?
         for header in headers {
             let hash = header.hash
+            if let previous, header.previousHash != previous {
+                result.rejection = .nonContinuousHeaders
+                break
+            }
+            previous = hash
             let outcome = acceptHeader(header, hash: hash, persist: true, claimedWork: claimed)
             if let rejection = outcome.rejection {
                 result.rejection = rejection

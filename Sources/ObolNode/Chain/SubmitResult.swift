@@ -34,6 +34,8 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     case storage(String)
     /// The parent of a header is not known.
     case unknownParent(Hash256)
+    /// A header of a batch does not follow the one before it.
+    case nonContinuousHeaders
     /// The header forks more than `ChainOptions.maxForkDepth` blocks below
     /// the tip and carries no more work than the tip.
     case forkTooDeep(forkBelow: UInt64)
@@ -45,6 +47,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
         case .knownInvalid: "block is known to be invalid"
         case let .storage(message): "storage failure: \(message)"
         case let .unknownParent(hash): "unknown parent \(hash)"
+        case .nonContinuousHeaders: "headers do not follow each other"
         case let .forkTooDeep(height): "forks below height \(height) with no more work than the tip"
         }
     }
