@@ -79,7 +79,7 @@ struct ChainTamperedCopyTests {
         for await _ in verifier.started { break }  // the tampered copy is being verified
         async let genuineResult = chain.submit(genuine, origin: .peer(2))
         // Let the genuine copy reach the chain while the tampered one is in flight.
-        for _ in 0..<10_000 {
+        for _ in 0..<100_000 {
             if await chain.waitingForInFlight(genuine.hash) > 0 { break }
             await Task.yield()
         }
