@@ -227,7 +227,8 @@ public actor ChainActor: AccountProvider {
             cursor = e.previousHash
         }
         for ancestor in pending.reversed() {
-            guard let waiting = orphans.take(ancestor) else { return .orphan }
+            // Evicted meanwhile (the pool is bounded): this body waits for it again.
+            guard let waiting = orphans.take(ancestor) else { return park(block, hash: hash, origin: origin) ?? .orphan }
             switch await validateBody(waiting.block, hash: ancestor, origin: waiting.origin) {
             case .connected, .sideBranch, .duplicate: continue
             default: return .invalid(.invalidAncestor(ancestor))
