@@ -138,6 +138,22 @@ struct ChainHeadersFirstTests {
         #expect(await chain.tip.hash == main.tip.hash)
     }
 
+    @Test func aPrunedLowWorkBodySentAgainIsNotVerified() async throws {
+        var main = ChainBuilder()
+        try main.mine(count: 1)
+        var side = main.forked(at: 1, coinbaseData: [6])
+        try side.mine(count: 1)
+        try main.mine(count: 4)
+        let (chain, verifier) = try makeCountedChain(main.params, options: ChainOptions(pruneDepth: 2))
+        _ = await chain.submitAll(main.blocks[1...2])
+        #expect(await chain.submit(side.tip) == .sideBranch(height: 2))
+        _ = await chain.submitAll(main.blocks.dropFirst(3))
+        #expect(await chain.entry(side.tip.hash)?.hasBody == false)
+        let checked = verifier.validated.count
+        #expect(await chain.submit(side.tip) == .headerOnly(height: 2))
+        #expect(verifier.validated.count == checked)
+    }
+
     @Test func bodiesWaitUntilTheHeaderChainReachesMinimumChainWork() async throws {
         var params = ChainParams.test
         var builder = ChainBuilder(params: params)

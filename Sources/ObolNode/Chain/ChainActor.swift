@@ -172,7 +172,11 @@ public actor ChainActor: AccountProvider {
         if let known = chain.tree.entry(hash) {
             if known.status == .invalid { return .invalid(.knownInvalid) }
             if known.hasBody { return .duplicate }
-            if known.status == .valid { return await restoreBody(block, of: known) }
+            if known.status == .valid {
+                // A pruned body comes back: worth checking only on a branch that may win.
+                guard isWorthValidating(hash) else { return .headerOnly(height: known.height) }
+                return await restoreBody(block, of: known)
+            }
         }
         if recentlyInvalid.contains(hash) { return .invalid(.knownInvalid) }
         let parentHash = block.header.previousHash
