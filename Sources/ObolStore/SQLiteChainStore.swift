@@ -157,6 +157,8 @@ public final class SQLiteChainStore: ChainStore {
                     case let .status(status, hashes): try Self.setStatus(status, for: hashes, db)
                     case let .tip(update): try Self.commit(update, db)
                     case let .prune(hashes): try Self.prune(hashes, db)
+                    case let .header(entry): try Self.saveHeader(entry, db)
+                    case let .remove(hashes): try Self.remove(hashes, db)
                     }
                 }
             }
@@ -170,6 +172,8 @@ public final class SQLiteChainStore: ChainStore {
         case .status: "set status"
         case let .tip(update): "commit tip \(update.tip)"
         case .prune: "prune bodies"
+        case let .header(entry): "save header \(entry.hash)"
+        case .remove: "remove entries"
         }
     }
 

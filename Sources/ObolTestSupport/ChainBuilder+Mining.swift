@@ -33,3 +33,20 @@ extension ChainBuilder {
         return header
     }
 }
+
+extension ChainBuilder {
+    /// The proof of work of `header`'s target (what it adds to a chain's work).
+    public static func work(of header: BlockHeader) -> UInt256 {
+        header.bits.target?.workForTarget ?? .one
+    }
+
+    /// Cumulative work from genesis to the tip, as the node counts it.
+    public var chainWork: UInt256 {
+        blocks.reduce(UInt256.zero) { $0 + Self.work(of: $1.header) }
+    }
+
+    /// Cumulative work from genesis to the block at `height`.
+    public func chainWork(at height: UInt64) -> UInt256 {
+        blocks.prefix(Int(height) + 1).reduce(UInt256.zero) { $0 + Self.work(of: $1.header) }
+    }
+}

@@ -23,6 +23,8 @@ final class FlakyStore: ChainStore {
     func block(_ hash: Hash256) throws -> Block? { try inner.block(hash) }
     func undo(_ hash: Hash256) throws -> BlockUndo? { try inner.undo(hash) }
     func pruneBodies(_ hashes: [Hash256]) throws { try inner.pruneBodies(hashes) }
+    func saveHeader(_ entry: BlockIndexEntry) throws { try inner.saveHeader(entry) }
+    func removeEntries(_ hashes: [Hash256]) throws { try inner.removeEntries(hashes) }
     func location(ofTransaction txid: Hash256) throws -> TransactionLocation? { try inner.location(ofTransaction: txid) }
     func transactions(involving address: Address, limit: Int) throws -> [TransactionLocation] {
         try inner.transactions(involving: address, limit: limit)

@@ -351,6 +351,8 @@ final class ControlledStore: ChainStore {
         case let .status(status, hashes): "status \(status) \(hashes)"
         case let .tip(update): "tip \(update.tip)"
         case let .prune(hashes): "prune \(hashes)"
+        case let .header(entry): "header \(entry.hash)"
+        case let .remove(hashes): "remove \(hashes)"
         }
     }
 
@@ -375,6 +377,8 @@ final class ControlledStore: ChainStore {
     func block(_ hash: Hash256) throws -> Block? { try inner.block(hash) }
     func undo(_ hash: Hash256) throws -> BlockUndo? { try inner.undo(hash) }
     func pruneBodies(_ hashes: [Hash256]) throws { try inner.pruneBodies(hashes) }
+    func saveHeader(_ entry: BlockIndexEntry) throws { try inner.saveHeader(entry) }
+    func removeEntries(_ hashes: [Hash256]) throws { try inner.removeEntries(hashes) }
     func location(ofTransaction txid: Hash256) throws -> TransactionLocation? {
         try inner.location(ofTransaction: txid)
     }

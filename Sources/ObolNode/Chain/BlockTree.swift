@@ -1,19 +1,26 @@
 import ObolCore
 
-/// The block index as a plain value: every known valid block (best chain and
-/// side branches), their links, and the best chain by height. `ChainActor`
-/// owns one and carries out what it decides; tests drive it directly.
+/// The block index as a plain value: every known header (best chain, side
+/// branches, and header-only entries whose bodies have not arrived or were
+/// not worth validating), their links, the best chain by height (the **tip**:
+/// the most-work chain whose blocks are all connected) and, apart from it,
+/// the **best header** chain (the most-work chain of headers that are not
+/// invalid). `ChainActor` owns one and carries out what it decides; tests
+/// drive it directly. Header-only logic: BlockTree+Headers.swift.
 public struct BlockTree: Sendable {
-    public private(set) var entries: [Hash256: BlockIndexEntry] = [:]
-    private var children: [Hash256: [Hash256]] = [:]
+    public internal(set) var entries: [Hash256: BlockIndexEntry] = [:]
+    var children: [Hash256: [Hash256]] = [:]
     /// Best-chain hashes by height.
-    public private(set) var mainChain: [Hash256] = []
+    public internal(set) var mainChain: [Hash256] = []
+    /// The most-work header chain's hashes by height (ends at `bestHeader`).
+    public internal(set) var bestHeaderChain: [Hash256] = []
     /// Side-branch blocks whose bodies are still stored.
-    public private(set) var sideBlocksWithBodies: Set<Hash256> = []
+    public internal(set) var sideBlocksWithBodies: Set<Hash256> = []
 
     public init(genesis: BlockIndexEntry) {
         insert(genesis)
         mainChain = [genesis.hash]
+        bestHeaderChain = [genesis.hash]
     }
 
     /// Rebuilds the tree from stored entries, with the best chain ending at `tip`.
@@ -30,6 +37,7 @@ public struct BlockTree: Sendable {
         mainChain = chain.reversed()
         let onMain = Set(mainChain)
         sideBlocksWithBodies = Set(entries.values.lazy.filter { $0.hasBody && !onMain.contains($0.hash) }.map(\.hash))
+        recomputeBestHeader()
     }
 
     public var tip: BlockIndexEntry { entries[mainChain[mainChain.count - 1]]! }
@@ -86,11 +94,24 @@ public struct BlockTree: Sendable {
         return HeaderContext(expectedHeight: height, expectedBits: bits, medianTimePast: mtp, now: now)
     }
 
+    /// Adds an entry (a header-only one or one with its body). The best
+    /// header moves to it when it has strictly more work (first seen wins a tie).
     public mutating func insert(_ entry: BlockIndexEntry) {
         guard entries[entry.hash] == nil else { return }
         entries[entry.hash] = entry
         if entry.height > 0 { children[entry.previousHash, default: []].append(entry.hash) }
         if entry.hasBody && !mainChain.isEmpty { sideBlocksWithBodies.insert(entry.hash) }
+        if entry.status != .invalid, !bestHeaderChain.isEmpty, entry.chainWork > bestHeader.chainWork {
+            setBestHeader(entry.hash)
+        }
+    }
+
+    /// A header-only entry's body arrived and passed sanity and signatures.
+    public mutating func markBodyValid(_ hash: Hash256) {
+        guard let e = entries[hash], e.status != .invalid else { return }
+        entries[hash]!.status = .valid
+        entries[hash]!.hasBody = true
+        if !isOnMainChain(hash) { sideBlocksWithBodies.insert(hash) }
     }
 
     /// Marks `hash` and every descendant invalid; returns them.
@@ -104,6 +125,7 @@ public struct BlockTree: Sendable {
             marked.append(h)
             stack.append(contentsOf: children[h] ?? [])
         }
+        if marked.contains(where: isOnBestHeaderChain) { recomputeBestHeader() }
         return marked
     }
 

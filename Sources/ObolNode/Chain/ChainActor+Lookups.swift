@@ -3,12 +3,16 @@ import ObolCore
 // Look-ups for readers such as the HTTP API: they read the store off the
 // actor and never make it do work in proportion to a block's size; the actor
 // is asked only for hashes and for the blocks its store does not index yet.
+// Every store read runs on the writer's read queue (`StoreWriter.read`), so
+// it neither queues behind validation on the actor nor blocks a thread of
+// the cooperative pool.
 extension ChainActor {
     /// Outlines of best-chain blocks from `height` up, at most `limit` (a
     /// page of a block listing): one hop for the hashes, then the store is
     /// read off the actor without decoding any transaction.
     public nonisolated func outlines(from height: UInt64, limit: Int) async -> [BlockOutline] {
-        await mainChainHashes(from: height, limit: limit).compactMap { try? writer.outline($0) }
+        let hashes = await mainChainHashes(from: height, limit: limit)
+        return (try? await writer.read { writer in hashes.compactMap { try? writer.outline($0) } }) ?? []
     }
 
     /// A best-chain transaction with where it is. A store hit is answered
@@ -17,13 +21,16 @@ extension ChainActor {
     /// (`unindexedChanges`): a block connected in about the last second is
     /// found in memory, and one taken off the best chain is not reported.
     public nonisolated func transaction(_ txid: Hash256) async -> (Transaction, TransactionLocation)? {
-        func stored(skipping stale: Set<Hash256>) -> (Transaction, TransactionLocation)? {
-            guard let loc = try? writer.store.location(ofTransaction: txid), !stale.contains(loc.blockHash),
-                  let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
-            else { return nil }
-            return (block.transactions[loc.index], loc)
+        @Sendable func stored(skipping stale: Set<Hash256>) async -> (Transaction, TransactionLocation)? {
+            let found = try? await writer.read { writer -> (Transaction, TransactionLocation)? in
+                guard let loc = try? writer.store.location(ofTransaction: txid), !stale.contains(loc.blockHash),
+                      let block = try? writer.block(loc.blockHash), loc.index < block.transactions.count
+                else { return nil }
+                return (block.transactions[loc.index], loc)
+            }
+            return found ?? nil
         }
-        if let hit = stored(skipping: writer.queuedTipMoves().disconnected) { return hit }
+        if let hit = await stored(skipping: writer.queuedTipMoves().disconnected) { return hit }
         let recent = await unindexedChanges()
         for block in recent.blocks {
             if let index = block.transactions.firstIndex(where: { $0.id == txid }) {
@@ -33,7 +40,7 @@ extension ChainActor {
         }
         // Asked again: a move that left the writer's queue since the first
         // look-up is in the store now.
-        return stored(skipping: recent.stale)
+        return await stored(skipping: recent.stale)
     }
 
     /// Best-chain transactions that paid or spent `address`, newest first:
@@ -56,14 +63,19 @@ extension ChainActor {
         // skipped), and the store may still list blocks a queued move removed
         // (asking for one more row per skipped block mostly keeps the page full).
         let skipped = recent.stale.union(out.map(\.1.blockHash))
-        let locations = ((try? writer.store.transactions(involving: address, limit: limit + skipped.count)) ?? [])
-            .filter { !skipped.contains($0.blockHash) }
-        var blocks: [Hash256: Block] = [:]
-        for loc in locations where out.count < limit {
-            if blocks[loc.blockHash] == nil { blocks[loc.blockHash] = try? writer.block(loc.blockHash) }
-            guard let block = blocks[loc.blockHash], loc.index < block.transactions.count else { continue }
-            out.append((block.transactions[loc.index], loc))
+        let wanted = limit - out.count
+        let stored = try? await writer.read { writer -> [(Transaction, TransactionLocation)] in
+            let locations = ((try? writer.store.transactions(involving: address, limit: limit + skipped.count)) ?? [])
+                .filter { !skipped.contains($0.blockHash) }
+            var found: [(Transaction, TransactionLocation)] = []
+            var blocks: [Hash256: Block] = [:]
+            for loc in locations where found.count < wanted {
+                if blocks[loc.blockHash] == nil { blocks[loc.blockHash] = try? writer.block(loc.blockHash) }
+                guard let block = blocks[loc.blockHash], loc.index < block.transactions.count else { continue }
+                found.append((block.transactions[loc.index], loc))
+            }
+            return found
         }
-        return out
+        return out + (stored ?? [])
     }
 }

@@ -2,26 +2,32 @@ import Logging
 import ObolCore
 
 /// Owns the block tree, the best tip by most cumulative work, and the
-/// account state at that tip. Every block goes through `submit`.
+/// account state at that tip (together a `ChainState`, a plain value that
+/// decides; this actor carries out what it decides). Headers come in through
+/// `submitHeaders` (ChainActor+Headers.swift), bodies through `submit`.
 public actor ChainActor: AccountProvider {
     public nonisolated let params: ChainParams
     public nonisolated let events = EventHub<ChainEvent>()
-    private let store: any ChainStore
     /// Every write goes through it, off the actor; reads of bodies and undo
     /// data too, so that they see what is queued.
-    let writer: StoreWriter
-    private let clock: any NodeClock
-    private let verifier: any BlockSignatureVerifier
-    let options: ChainOptions
-    private let logger: Logger
+    nonisolated let writer: StoreWriter
+    let clock: any NodeClock
+    let verifier: any BlockSignatureVerifier
+    nonisolated let options: ChainOptions
+    let logger: Logger
 
-    private var tree: BlockTree
-    private var state: AccountState
-    private var orphans: OrphanPool
+    var chain: ChainState
+    /// Bodies waiting in memory: orphans, and bodies not (yet) worth validating.
+    var orphans: OrphanPool
     /// Recently refused block hashes (bounded), answered without re-validation.
-    private var recentlyInvalid: Set<Hash256> = []
-    /// Blocks being validated right now (across the signature await).
-    private var inFlight: Set<Hash256> = []
+    var recentlyInvalid: Set<Hash256> = []
+    /// Blocks whose bodies are being validated right now (across the
+    /// signature await), with the callers waiting for the outcome: another
+    /// copy waits, then looks again, so a tampered copy that fails frees the
+    /// slot for the genuine one.
+    var inFlight: [Hash256: [CheckedContinuation<Void, Never>]] = [:]
+    /// Blocks connected since the last scan for dead branches.
+    var connectsSinceDeadScan = 0
     /// Tip moves that only connect blocks, merged, not yet handed to the
     /// writer (see ChainActor+WriteBehind.swift).
     var unwritten: TipUpdate?
@@ -33,7 +39,6 @@ public actor ChainActor: AccountProvider {
                 verifier: any BlockSignatureVerifier = SerialSignatureVerifier(),
                 options: ChainOptions = .init(), logger: Logger = Logger(label: "obol.chain")) throws {
         self.params = params
-        self.store = store
         self.clock = clock
         self.verifier = verifier
         self.options = options
@@ -46,72 +51,77 @@ public actor ChainActor: AccountProvider {
             guard stored.entries.contains(where: { $0.hash == genesisHash }),
                   let tree = BlockTree(entries: stored.entries, tip: stored.tip)
             else { throw ChainError.storeMismatch("the data directory holds another network's chain") }
-            self.tree = tree
-            state = AccountState(accounts: stored.accounts)
+            chain = ChainState(tree: tree, accounts: AccountState(accounts: stored.accounts))
         } else {
             let entry = BlockIndexEntry(hash: genesisHash, header: genesis.header,
                                         chainWork: genesis.header.bits.target?.workForTarget ?? .one, status: .valid)
             let initial = AccountState(genesis: params)
             try store.initialize(genesis: genesis, entry: entry, accounts: initial.accounts)
-            tree = BlockTree(genesis: entry)
-            state = initial
+            chain = ChainState(tree: BlockTree(genesis: entry), accounts: initial)
         }
     }
 
     // MARK: Queries
 
-    public var tip: ChainTip {
-        let e = tree.tip
-        return ChainTip(hash: e.hash, height: e.height, chainWork: e.chainWork, header: e.header)
+    public var tip: ChainTip { Self.chainTip(chain.tree.tip) }
+
+    /// The end of the most-work valid header chain (bodies or not).
+    public var bestHeader: ChainTip { Self.chainTip(chain.tree.bestHeader) }
+
+    static func chainTip(_ e: BlockIndexEntry) -> ChainTip {
+        ChainTip(hash: e.hash, height: e.height, chainWork: e.chainWork, header: e.header)
     }
 
-    public func account(_ address: Address) -> Account { state[address] }
+    public func account(_ address: Address) -> Account { chain.accounts[address] }
 
     public func accounts(_ addresses: [Address]) -> [Address: Account] {
         var result = [Address: Account](minimumCapacity: addresses.count)
-        for address in addresses { result[address] = state[address] }
+        for address in addresses { result[address] = chain.accounts[address] }
         return result
     }
 
     /// The accounts and the tip they belong to, read together.
     public func accountsAtTip(_ addresses: [Address]) -> (tip: Hash256?, accounts: [Address: Account]) {
-        (tree.tip.hash, accounts(addresses))
+        (chain.tree.tip.hash, accounts(addresses))
     }
 
-    public func entry(_ hash: Hash256) -> BlockIndexEntry? { tree.entry(hash) }
+    public func entry(_ hash: Hash256) -> BlockIndexEntry? { chain.tree.entry(hash) }
 
-    public func isOnMainChain(_ hash: Hash256) -> Bool { tree.isOnMainChain(hash) }
+    public func isOnMainChain(_ hash: Hash256) -> Bool { chain.tree.isOnMainChain(hash) }
 
-    public func block(_ hash: Hash256) -> Block? { try? writer.block(hash) }
+    /// A stored (or queued) body, read off the actor and off Swift's
+    /// cooperative pool: serving blocks never waits behind validation.
+    public nonisolated func block(_ hash: Hash256) async -> Block? { try? await writer.readBlock(hash) }
 
-    /// The best-chain block at `height`.
-    public func block(atHeight height: UInt64) -> Block? {
-        tree.mainChainHash(at: height).flatMap { try? writer.block($0) }
+    /// The best-chain block at `height` (one hop for the hash, then read off the actor).
+    public nonisolated func block(atHeight height: UInt64) async -> Block? {
+        guard let hash = await mainChainHash(at: height) else { return nil }
+        return await block(hash)
     }
 
-    public func mainChainHash(at height: UInt64) -> Hash256? { tree.mainChainHash(at: height) }
+    public func mainChainHash(at height: UInt64) -> Hash256? { chain.tree.mainChainHash(at: height) }
 
     /// Best-chain hashes at `height`, `height + 1`, … : at most `limit`.
     public func mainChainHashes(from height: UInt64, limit: Int) -> [Hash256] {
         var hashes: [Hash256] = []
         var next = height
-        while hashes.count < limit, let hash = tree.mainChainHash(at: next) {
+        while hashes.count < limit, let hash = chain.tree.mainChainHash(at: next) {
             hashes.append(hash)
             next += 1
         }
         return hashes
     }
 
-    public func locator() -> [Hash256] { tree.locator() }
+    public func locator() -> [Hash256] { chain.tree.locator() }
 
     public func headers(after locator: [Hash256], limit: Int) -> [BlockHeader] {
-        tree.headers(after: locator, limit: limit)
+        chain.tree.headers(after: locator, limit: limit)
     }
 
     /// What the next block on the tip must carry.
     public func miningContext() -> MiningContext {
-        let tipHash = tree.tip.hash
-        let ctx = tree.context(forChildOf: tipHash, now: clock.now(), params: params)!
+        let tipHash = chain.tree.tip.hash
+        let ctx = chain.tree.context(forChildOf: tipHash, now: clock.now(), params: params)!
         return MiningContext(height: ctx.expectedHeight, previousHash: tipHash, bits: ctx.expectedBits,
                              minimumTimestamp: ctx.medianTimePast + 1)
     }
@@ -120,9 +130,12 @@ public actor ChainActor: AccountProvider {
 
     // MARK: Submitting blocks
 
-    /// Validates `block` and adds it to the tree; moves the tip (perhaps by a
-    /// reorg) when its branch has the most work. Orphans that it completes
-    /// are processed too. Events about the block carry `origin`.
+    /// Checks `block`'s header and adds it to the tree; validates and stores
+    /// the body only when its header chain has at least the tip's work (and
+    /// the best header chain reaches `minimumChainWork`), then moves the tip
+    /// (perhaps by a reorg) when its branch has the most work. Bodies waiting
+    /// for this one are processed too. Events about a block carry the origin
+    /// it was submitted with.
     public func submit(_ block: Block, origin: Origin = .local) async -> SubmitResult {
         if writer.backlog > options.writeBacklog {
             do { try await writer.waitForRoom(limit: options.writeBacklog / 2) } catch {
@@ -131,79 +144,160 @@ public actor ChainActor: AccountProvider {
         }
         let hash = block.hash
         let result = await accept(block, hash: hash, origin: origin)
-        if case .connected = result {} else if case .sideBranch = result {} else { return result }
-        // Blocks waiting for this one.
-        var parents = [hash]
-        while let parent = parents.popLast() {
-            for child in orphans.takeChildren(of: parent) {
-                let childHash = child.hash
-                switch await accept(child, hash: childHash, origin: .local) {
-                case .connected, .sideBranch: parents.append(childHash)
-                default: break
-                }
-            }
+        switch result {
+        case .connected, .sideBranch: await processWaiting(after: hash)
+        default: return result
         }
-        if case .sideBranch = result, tree.isOnMainChain(hash) {
+        if case .sideBranch = result, chain.tree.isOnMainChain(hash) {
             return .connected(height: block.height, disconnected: 0)
         }
         return result
     }
 
-    private func accept(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
-        if let known = tree.entry(hash) {
-            if known.status == .valid && !known.hasBody { return await restoreBody(block, of: known) }
-            return known.status == .invalid ? .invalid(.knownInvalid) : .duplicate
+    /// Bodies waiting in memory for `hash` (and, in turn, for them).
+    func processWaiting(after hash: Hash256) async {
+        var parents = [hash]
+        while let parent = parents.popLast() {
+            for (child, origin) in orphans.takeChildren(of: parent) {
+                let childHash = child.hash
+                switch await accept(child, hash: childHash, origin: origin) {
+                case .connected, .sideBranch: parents.append(childHash)
+                default: break
+                }
+            }
+        }
+    }
+
+    func accept(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
+        if let known = chain.tree.entry(hash) {
+            if known.status == .invalid { return .invalid(.knownInvalid) }
+            if known.hasBody { return .duplicate }
+            if known.status == .valid {
+                // A pruned body comes back: worth checking only on a branch that may win.
+                guard isWorthValidating(hash) else { return .headerOnly(height: known.height) }
+                return await restoreBody(block, of: known)
+            }
         }
         if recentlyInvalid.contains(hash) { return .invalid(.knownInvalid) }
-        if orphans.contains(hash) || inFlight.contains(hash) { return .duplicate }
-
         let parentHash = block.header.previousHash
-        guard let parent = tree.entry(parentHash) else {
-            // An orphan must carry real work and a well-formed body before it takes room.
-            do throws(ValidationError) {
-                try HeaderValidator.checkProofOfWork(block.header)
-                if let target = block.header.bits.target, target > params.maxTarget { throw .proofOfWorkTooWeak }
-                try BlockValidator.checkSanity(block, params: params)
-            } catch {
-                return reject(hash, error)
+        var added = false
+        if !chain.tree.contains(hash) {
+            guard chain.tree.contains(parentHash) else { return keepOrphan(block, hash: hash, origin: origin) }
+            if let rejection = acceptHeader(block.header, hash: hash, persist: false).rejection {
+                return .invalid(rejection)
             }
-            orphans.add(block, hash: hash)
-            return .orphan
+            added = true
         }
-        guard parent.status == .valid else {
-            remember(invalid: hash)
-            return .invalid(.invalidAncestor(parentHash))
-        }
+        let result = await acceptBody(block, hash: hash, origin: origin)
+        // A new header whose body was not stored is kept all the same.
+        if added, let entry = chain.tree.entry(hash), !entry.hasBody { writer.enqueue(.header(entry)) }
+        return result
+    }
 
-        inFlight.insert(hash)
-        defer { inFlight.remove(hash) }
+    /// An orphan must carry real work and a well-formed body (its Merkle root
+    /// matching the header) before it takes room.
+    private func keepOrphan(_ block: Block, hash: Hash256, origin: Origin) -> SubmitResult {
+        if orphans.contains(hash) { return .duplicate }
+        do throws(ValidationError) {
+            try HeaderValidator.checkProofOfWork(block.header)
+            if let target = block.header.bits.target, target > params.maxTarget { throw .proofOfWorkTooWeak }
+            try BlockValidator.checkSanity(block, params: params)
+        } catch {
+            return .invalid(rejection(hash, error))
+        }
+        orphans.add(block, hash: hash, origin: origin)
+        return .orphan
+    }
+
+    /// The body of a block whose header is in the tree (header-valid).
+    private func acceptBody(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
+        var block = block
+        // A copy waiting in memory passed the Merkle check: it is the genuine body.
+        let parked = orphans.contains(hash)
+        guard isWorthValidating(hash) else {
+            if parked { return .headerOnly(height: block.height) }
+            return park(block, hash: hash, origin: origin) ?? .headerOnly(height: block.height)
+        }
+        if let waiting = orphans.take(hash) { block = waiting.block }
+        // Ancestors whose bodies wait in memory are validated first, oldest first.
+        var pending: [Hash256] = []
+        var cursor = block.header.previousHash
+        while let e = chain.tree.entry(cursor), e.status == .headerValid, !e.hasBody {
+            guard orphans.contains(cursor) else {
+                // The parent's body has not arrived: wait for it.
+                return park(block, hash: hash, origin: origin) ?? .orphan
+            }
+            pending.append(cursor)
+            cursor = e.previousHash
+        }
+        for ancestor in pending.reversed() {
+            // Evicted meanwhile (the pool is bounded): this body waits for it again.
+            guard let waiting = orphans.take(ancestor) else { return park(block, hash: hash, origin: origin) ?? .orphan }
+            switch await validateBody(waiting.block, hash: ancestor, origin: waiting.origin) {
+            case .connected, .sideBranch, .duplicate: continue
+            default: return .invalid(.invalidAncestor(ancestor))
+            }
+        }
+        return await validateBody(block, hash: hash, origin: origin)
+    }
+
+    /// Keeps a body in memory unvalidated, after the cheap sanity check
+    /// (Merkle root) so that a tampered copy never takes the slot; returns
+    /// the rejection when that check fails.
+    private func park(_ block: Block, hash: Hash256, origin: Origin) -> SubmitResult? {
+        do throws(ValidationError) {
+            try BlockValidator.checkSanity(block, params: params)
+        } catch {
+            return .invalid(rejection(hash, error))
+        }
+        orphans.add(block, hash: hash, origin: origin)
+        return nil
+    }
+
+    /// Full validation (sanity, signatures), storage and the tip move.
+    /// Another copy being validated is waited for first.
+    func validateBody(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
+        while inFlight[hash] != nil {
+            await withCheckedContinuation { inFlight[hash, default: []].append($0) }
+        }
+        guard let entry = chain.tree.entry(hash) else { return .invalid(.forkTooDeep(forkBelow: deadFloor)) }
+        if entry.status == .invalid { return .invalid(.knownInvalid) }
+        if entry.hasBody { return .duplicate }
+        inFlight[hash] = []
+        defer { for waiter in inFlight.removeValue(forKey: hash) ?? [] { waiter.resume() } }
         do {
-            let context = tree.context(forChildOf: parentHash, now: clock.now(), params: params)!
-            try HeaderValidator.check(block.header, context, params: params)
             try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
-            return reject(hash, error)
+            return .invalid(rejection(hash, error))
         }
         // State may have changed during the await.
-        if tree.contains(hash) { return .duplicate }
-        guard tree.entry(parentHash)?.status == .valid else { return .invalid(.invalidAncestor(parentHash)) }
-
-        let entry = BlockIndexEntry(hash: hash, header: block.header,
-                                    chainWork: parent.chainWork + (block.header.bits.target?.workForTarget ?? .one),
-                                    status: .valid)
-        writer.enqueue(.block(block, entry))
-        tree.insert(entry)
-        let result = moveTipIfHeavier(hash, block, origin: origin)
+        guard let current = chain.tree.entry(hash) else { return .invalid(.forkTooDeep(forkBelow: deadFloor)) }
+        if current.status == .invalid { return .invalid(.knownInvalid) }
+        if current.hasBody { return .duplicate }
+        let parentHash = block.header.previousHash
+        guard chain.tree.entry(parentHash)?.status == .valid else { return .invalid(.invalidAncestor(parentHash)) }
+        chain.tree.markBodyValid(hash)
+        writer.enqueue(.block(block, chain.tree.entry(hash)!))
+        let result = await moveTipIfHeavier(hash, block, origin: origin)
         if case .sideBranch = result { events.publish(.blockAccepted(block, height: block.height, origin: origin)) }
         return result
     }
 
-    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block, origin: Origin) -> SubmitResult {
-        if tree.hasMoreWork(hash) {
-            reorganize(toward: hash, arriving: block, origin: origin)
-            if let e = tree.entry(hash), e.status == .invalid { return .invalid(.rule(lastConnectError ?? .merkleRootMismatch)) }
-            if tree.isOnMainChain(hash) {
-                return .connected(height: block.height, disconnected: lastDisconnectCount)
+    /// Whether a body is worth full validation and storage: its header chain
+    /// has at least the tip's work, and the best header chain has reached
+    /// `minimumChainWork` (Bitcoin Core's two anti-DoS gates).
+    func isWorthValidating(_ hash: Hash256) -> Bool {
+        guard chain.tree.bestHeader.chainWork >= params.minimumChainWork,
+              let work = chain.tree.headerChainWork(through: hash) else { return false }
+        return work >= chain.tree.tip.chainWork
+    }
+
+    private func moveTipIfHeavier(_ hash: Hash256, _ block: Block, origin: Origin) async -> SubmitResult {
+        if chain.tree.hasMoreWork(hash) {
+            let moved = await reorganize(toward: hash, arriving: block, origin: origin)
+            if chain.tree.entry(hash)?.status == .invalid { return .invalid(.rule(moved.failure ?? .merkleRootMismatch)) }
+            if chain.tree.isOnMainChain(hash) {
+                return .connected(height: block.height, disconnected: moved.disconnected)
             }
         }
         return .sideBranch(height: block.height)
@@ -217,170 +311,36 @@ public actor ChainActor: AccountProvider {
         } catch {
             return .invalid(.rule(error))
         }
-        guard let current = tree.entry(entry.hash), !current.hasBody else { return .duplicate }
+        guard let current = chain.tree.entry(entry.hash), !current.hasBody, current.status == .valid
+        else { return .duplicate }
         var restored = current
         restored.hasBody = true
         writer.enqueue(.block(block, restored))
-        tree.restoreBody(entry.hash)
-        lastDisconnectCount = 0
-        let best = tree.bestValidCandidate()
-        if best != tree.tip.hash, let bestBlock = try? writer.block(best) {
-            reorganize(toward: best, arriving: bestBlock, origin: .local)
+        chain.tree.restoreBody(entry.hash)
+        var disconnected = 0
+        let best = chain.tree.bestValidCandidate()
+        if best != chain.tree.tip.hash {
+            disconnected = await reorganize(toward: best, arriving: block, origin: .local).disconnected
         }
-        return tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: lastDisconnectCount)
-                                              : .sideBranch(height: block.height)
+        return chain.tree.isOnMainChain(entry.hash) ? .connected(height: block.height, disconnected: disconnected)
+                                                    : .sideBranch(height: block.height)
     }
 
-    private func reject(_ hash: Hash256, _ error: ValidationError) -> SubmitResult {
-        // Only what the header proves is remembered by hash, and only past the
-        // expected-target check (a cheap easy-target header cannot flush the set).
-        // Body errors are not: transfer ids leave signatures out, so a tampered
-        // copy of a good block has the good block's hash.
+    /// Why a block or header is refused, remembering it by hash only for what
+    /// the header proves, and only past the expected-target check (a cheap
+    /// easy-target header cannot flush the set). Body errors are not: a
+    /// tampered copy of a good block has the good block's hash.
+    func rejection(_ hash: Hash256, _ error: ValidationError) -> BlockRejection {
         switch error {
         case .unexpectedHeight, .timestampNotAfterMedianTimePast: remember(invalid: hash)
         default: break
         }
         logger.info("rejected block", metadata: ["hash": "\(hash)", "reason": "\(error)"])
-        return .invalid(.rule(error))
+        return .rule(error)
     }
 
-    private func remember(invalid hash: Hash256) {
+    func remember(invalid hash: Hash256) {
         if recentlyInvalid.count >= 10_000 { recentlyInvalid.removeAll(keepingCapacity: true) }
         recentlyInvalid.insert(hash)
-    }
-
-    // MARK: Reorganization
-
-    private var lastConnectError: ValidationError?
-    private var lastDisconnectCount = 0
-
-    /// Moves the best chain to the valid branch with the most work, starting
-    /// with `target`. A block that fails to connect is marked invalid with its
-    /// descendants, and the search goes on from the best valid chain.
-    private func reorganize(toward target: Hash256, arriving: Block, origin: Origin) {
-        lastConnectError = nil
-        lastDisconnectCount = 0
-        var candidate = target
-        var attempts = 0
-        while candidate != tree.tip.hash, attempts < 64 {
-            attempts += 1
-            step(to: candidate, arriving: arriving, origin: origin)
-            // The usual case, the target connected, needs no search of the tree.
-            if tree.tip.hash == target { break }
-            let next = tree.bestValidCandidate()
-            if next == candidate { break }  // no progress (e.g. the store keeps failing)
-            candidate = next
-        }
-        pruneSideBranches()
-    }
-
-    /// One attempt: disconnect to the fork, connect the branch, queue what
-    /// succeeded as one store write, then publish the events.
-    private func step(to target: Hash256, arriving: Block, origin: Origin) {
-        guard let path = tree.path(to: target) else { return }
-        guard !path.disconnect.isEmpty else { return extend(path.connect, arriving: arriving, origin: origin) }
-        // Disconnecting reads undo data, which the writer serves, queued or stored.
-        handOverUnwritten()
-        // A reorg works on copies: a block that fails to connect leaves the tip as it was.
-        var working = state
-        var changed: [Address: Account?] = [:]
-        var disconnected: [(Block, UInt64)] = []
-        var connected: [(block: Block, undo: BlockUndo)] = []
-        var workingTree = tree
-
-        for hash in path.disconnect {
-            guard let block = try? writer.block(hash), let undo = try? writer.undo(hash) else {
-                logger.error("missing body or undo data to disconnect \(hash)")
-                return
-            }
-            working.disconnect(undo)
-            for address in undo.previous.keys { changed[address] = working.accounts[address] }
-            workingTree.disconnectTip()
-            disconnected.append((block, block.height))
-        }
-        for hash in path.connect {
-            let block = hash == arriving.hash ? arriving : (try? writer.block(hash))
-            guard let block else { break }
-            do {
-                let undo = try working.connect(block, params: params)
-                for address in undo.previous.keys { changed[address] = working.accounts[address] }
-                workingTree.connect(hash)
-                connected.append((block, undo))
-            } catch {
-                workingTree.markInvalid(hash)
-                failedToConnect(hash, error)
-                break
-            }
-        }
-        // A branch that failed early may end with less work than the tip we had:
-        // then nothing moves, and the caller looks for the best valid branch again.
-        guard workingTree.tip.chainWork > tree.tip.chainWork else { return }
-        writer.enqueue(.tip(TipUpdate(disconnected: disconnected.map(\.0), connected: connected,
-                                      accounts: changed, tip: workingTree.tip.hash)))
-        lastWrite = .now
-        tree = workingTree
-        state = working
-        lastDisconnectCount += disconnected.count
-        for (block, height) in disconnected { events.publish(.blockDisconnected(block, height: height)) }
-        publishConnected(connected.map(\.block), arriving: arriving, origin: origin)
-    }
-
-    /// A block broke a connect rule: it and its descendants are invalid, in the
-    /// tree and in the store.
-    private func failedToConnect(_ hash: Hash256, _ error: ValidationError) {
-        lastConnectError = error
-        let marked = tree.markInvalid(hash)
-        writer.enqueue(.status(.invalid, marked))
-        logger.info("block failed to connect", metadata: ["hash": "\(hash)", "reason": "\(error)"])
-    }
-
-    /// The common case: blocks that extend the tip. They connect in place (no
-    /// copy of the account state or the tree per block); each connect is atomic,
-    /// so a block that fails leaves the tip at the last good one.
-    private func extend(_ hashes: [Hash256], arriving: Block, origin: Origin) {
-        var changed: [Address: Account?] = [:]
-        var connected: [(block: Block, undo: BlockUndo)] = []
-        for hash in hashes {
-            guard let block = hash == arriving.hash ? arriving : (try? writer.block(hash)) else { break }
-            do {
-                let undo = try state.connect(block, params: params)
-                for address in undo.previous.keys { changed[address] = .some(state.accounts[address]) }
-                tree.connect(hash)
-                connected.append((block, undo))
-            } catch {
-                failedToConnect(hash, error)
-                break
-            }
-        }
-        guard !connected.isEmpty else { return }
-        queue(TipUpdate(disconnected: [], connected: connected, accounts: changed, tip: tree.tip.hash))
-        publishConnected(connected.map(\.block), arriving: arriving, origin: origin)
-    }
-
-    /// `blockConnected` for each block (the arriving one with its origin), then `tipChanged`.
-    private func publishConnected(_ blocks: [Block], arriving: Block, origin: Origin) {
-        let arrivingHash = arriving.hash
-        for block in blocks {
-            events.publish(.blockConnected(block, height: block.height,
-                                           origin: block.hash == arrivingHash ? origin : .local))
-        }
-        events.publish(.tipChanged(tip))
-    }
-
-    /// After a restart: moves to the stored valid branch with the most work,
-    /// if the stored tip is behind it (blocks saved but not yet written as the
-    /// tip when the process stopped).
-    public func resumeBestChain() {
-        let best = tree.bestValidCandidate()
-        guard best != tree.tip.hash, let block = try? writer.block(best) else { return }
-        logger.info("reconnecting stored blocks", metadata: ["from": "\(tree.tip.height)", "to": "\(block.height)"])
-        reorganize(toward: best, arriving: block, origin: .local)
-    }
-
-    private func pruneSideBranches() {
-        let stale = tree.staleSideBlocks(depth: options.pruneDepth)
-        guard !stale.isEmpty else { return }
-        writer.enqueue(.prune(stale))
-        tree.markPruned(stale)
     }
 }

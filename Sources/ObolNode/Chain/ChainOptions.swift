@@ -13,9 +13,19 @@ public struct ChainOptions: Sendable {
     /// `submit` waits for it: memory stays bounded when the disk is slower
     /// than validation, and a failing disk stops the chain from growing.
     public var writeBacklog: Int
+    /// Headers that fork more than this many blocks below the tip are refused
+    /// unless their chain has more work than the tip, and index entries of
+    /// branches that fork that deep with no more work than the tip are
+    /// forgotten (in the tree and the store): such a branch can only win by
+    /// out-working the whole best chain above its fork. 288 blocks are 24
+    /// minutes at 5 s a block: far deeper than any honest race (Bitcoin Core
+    /// keeps 288 blocks, two days, for a similar purpose), while a spammer
+    /// must still mine every header at the expected target.
+    public var maxForkDepth: UInt64
 
     public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 256,
-                commitDelay: Duration = .seconds(1), writeBacklog: Int = 512) {
+                commitDelay: Duration = .seconds(1), writeBacklog: Int = 512, maxForkDepth: UInt64 = 288) {
+        self.maxForkDepth = max(1, maxForkDepth)
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
         self.commitBatch = max(1, commitBatch)

@@ -12,8 +12,14 @@ public enum SubmitResult: Sendable, Equatable {
     case connected(height: UInt64, disconnected: Int)
     /// Valid and stored, on a branch with no more work than the best chain.
     case sideBranch(height: UInt64)
-    /// Its parent is unknown; it waits in the orphan pool.
+    /// Its parent is unknown, or its header is known but its parent's body
+    /// is not: it waits in memory (`OrphanPool`) for it.
     case orphan
+    /// Its header is kept (and stored), but the body was neither validated
+    /// nor stored: its header chain has less work than the tip, or the best
+    /// header chain is still below `ChainParams.minimumChainWork`. The body
+    /// waits in memory (bounded) and is validated if its branch gains the work.
+    case headerOnly(height: UInt64)
     /// Already known.
     case duplicate
     /// Breaks a rule, or descends from a block that does.
@@ -26,6 +32,13 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidAncestor(Hash256)
     case knownInvalid
     case storage(String)
+    /// The parent of a header is not known.
+    case unknownParent(Hash256)
+    /// A header of a batch does not follow the one before it.
+    case nonContinuousHeaders
+    /// The header forks more than `ChainOptions.maxForkDepth` blocks below
+    /// the tip and carries no more work than the tip.
+    case forkTooDeep(forkBelow: UInt64)
 
     public var description: String {
         switch self {
@@ -33,14 +46,20 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
         case let .invalidAncestor(hash): "descends from invalid block \(hash)"
         case .knownInvalid: "block is known to be invalid"
         case let .storage(message): "storage failure: \(message)"
+        case let .unknownParent(hash): "unknown parent \(hash)"
+        case .nonContinuousHeaders: "headers do not follow each other"
+        case let .forkTooDeep(height): "forks below height \(height) with no more work than the tip"
         }
     }
 
     /// True when the sender of the block is at fault (a peer to ban).
+    /// Honest races are not: a slightly future timestamp, a parent the sender
+    /// knows and we do not yet, a branch that lost (`forkTooDeep`: an honest
+    /// peer may still be on it), or our own storage failing.
     public var isPeerFault: Bool {
         switch self {
         case .rule(.timestampTooFarInFuture): false
-        case .storage: false
+        case .storage, .unknownParent, .forkTooDeep: false
         default: true
         }
     }

@@ -77,7 +77,7 @@ struct MiningController<Instant: InstantProtocol>: Sendable where Instant.Durati
             switch result {
             case .connected: base = blockHash
             case .invalid: includeTransfers = false
-            case .sideBranch, .orphan, .duplicate: break
+            case .sideBranch, .orphan, .headerOnly, .duplicate: break
             }
             return startJob(now: now, base: base)
         case .stopped:

@@ -2,10 +2,14 @@ import ObolCore
 
 /// Validity of a block in the index.
 public enum BlockStatus: UInt8, Sendable, Codable {
-    /// Passed the context-free and contextual checks; may or may not be on the best chain.
+    /// The body passed the context-free and contextual checks (sanity,
+    /// signatures); may or may not be on the best chain.
     case valid = 1
     /// Failed to connect, or descends from a block that did.
     case invalid = 2
+    /// Only the header is checked (linkage, proof of work, expected target,
+    /// timestamps); the body has not been validated (`hasBody` is false).
+    case headerValid = 3
 }
 
 /// One entry of the block index: a header and what the chain knows about it.
@@ -15,7 +19,7 @@ public struct BlockIndexEntry: Sendable, Hashable {
     /// Cumulative work from genesis up to and including this block.
     public var chainWork: UInt256
     public var status: BlockStatus
-    /// False once a side branch's body has been pruned.
+    /// False for a header-only entry, and once a side branch's body has been pruned.
     public var hasBody: Bool
 
     public init(hash: Hash256, header: BlockHeader, chainWork: UInt256, status: BlockStatus, hasBody: Bool = true) {
@@ -86,6 +90,12 @@ public protocol ChainStore: Sendable {
     func undo(_ hash: Hash256) throws -> BlockUndo?
     /// Drops the bodies (and undo data) of side-branch blocks; their index entries stay.
     func pruneBodies(_ hashes: [Hash256]) throws
+    /// Stores a header-only index entry (`hasBody` false). An entry already
+    /// stored for the hash is left as it is.
+    func saveHeader(_ entry: BlockIndexEntry) throws
+    /// Forgets blocks entirely: index entries, bodies and undo data (branches
+    /// that can never become the best chain).
+    func removeEntries(_ hashes: [Hash256]) throws
     /// Where a best-chain transaction is.
     func location(ofTransaction txid: Hash256) throws -> TransactionLocation?
     /// The most recent best-chain transactions that paid or spent `address`, newest first.
@@ -106,6 +116,10 @@ public enum StoreWrite: Sendable {
     case tip(TipUpdate)
     /// `pruneBodies`
     case prune([Hash256])
+    /// `saveHeader`
+    case header(BlockIndexEntry)
+    /// `removeEntries`
+    case remove([Hash256])
 }
 
 extension ChainStore {
@@ -124,6 +138,8 @@ extension ChainStore {
         case let .status(status, hashes): try setStatus(status, for: hashes)
         case let .tip(update): try commit(update)
         case let .prune(hashes): try pruneBodies(hashes)
+        case let .header(entry): try saveHeader(entry)
+        case let .remove(hashes): try removeEntries(hashes)
         }
     }
 }

@@ -98,6 +98,25 @@ public final class MemoryChainStore: ChainStore {
         }
     }
 
+    public func saveHeader(_ entry: BlockIndexEntry) throws {
+        state.withLock { s in
+            guard s.entries[entry.hash] == nil else { return }
+            var stored = entry
+            stored.hasBody = false
+            s.entries[entry.hash] = stored
+        }
+    }
+
+    public func removeEntries(_ hashes: [Hash256]) throws {
+        state.withLock { s in
+            for hash in hashes where hash != s.tip {
+                s.entries[hash] = nil
+                s.bodies[hash] = nil
+                s.undo[hash] = nil
+            }
+        }
+    }
+
     public func location(ofTransaction txid: Hash256) throws -> TransactionLocation? {
         state.withLock { $0.txIndex[txid] }
     }

@@ -114,6 +114,33 @@ public final class StoreWriter: Sendable {
         }
     }
 
+    // MARK: Reading off the caller's thread
+
+    /// Where store reads run: concurrent, so reads do not wait for each
+    /// other nor for the writes' serial queue.
+    private static let readers = DispatchQueue(label: "obol.store-reader", attributes: .concurrent)
+
+    /// Runs `read` on a concurrent dispatch queue and resumes the caller with
+    /// its result: a disk read blocks neither the actor it was called from
+    /// nor a thread of Swift's cooperative pool (only a few there are).
+    public func read<T: Sendable>(_ read: @escaping @Sendable (StoreWriter) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            Self.readers.async { continuation.resume(with: Result { try read(self) }) }
+        }
+    }
+
+    /// `block(_:)` off the caller's thread; a body still queued is answered at once.
+    public func readBlock(_ hash: Hash256) async throws -> Block? {
+        if let queued = shared.locked({ $0.bodies[hash]?.block }) { return queued }
+        return try await read { try $0.block(hash) }
+    }
+
+    /// `undo(_:)` off the caller's thread; undo data still queued is answered at once.
+    public func readUndo(_ hash: Hash256) async throws -> BlockUndo? {
+        if let queued = shared.locked({ $0.undo[hash]?.undo }) { return queued }
+        return try await read { try $0.undo(hash) }
+    }
+
     /// The undo data of `hash`, queued or stored.
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
         let (queued, pruned) = shared.locked { ($0.undo[hash]?.undo, $0.pruned[hash] != nil) }
@@ -153,13 +180,13 @@ private struct WriterState {
                 // The body shows again at once; undo data a queued prune drops stays hidden.
                 bodies[entry.hash] = (sequence, block)
             case let .tip(update): for (block, data) in update.connected { undo[block.hash] = (sequence, data) }
-            case let .prune(hashes):
+            case let .prune(hashes), let .remove(hashes):
                 for hash in hashes {
                     bodies[hash] = nil
                     undo[hash] = nil
                     pruned[hash] = sequence
                 }
-            case .status: break
+            case .status, .header: break
             }
         }
     }
@@ -174,7 +201,7 @@ private struct WriterState {
                 for (block, _) in update.connected where undo[block.hash]?.sequence == sequence {
                     undo[block.hash] = nil
                 }
-            case let .prune(hashes):
+            case let .prune(hashes), let .remove(hashes):
                 for hash in hashes where pruned[hash] == sequence { pruned[hash] = nil }
             default: break
             }
