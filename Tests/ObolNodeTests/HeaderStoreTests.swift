@@ -1,5 +1,6 @@
 import Foundation
 import ObolCore
+import ObolStore
 import ObolTestSupport
 import Testing
 

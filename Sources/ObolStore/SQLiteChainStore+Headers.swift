@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ObolCore
+import ObolNode
 
 // Header-only index entries (headers first) and forgetting dead branches.
 extension SQLiteChainStore {
