@@ -78,7 +78,7 @@ struct ChainActorTests {
         var side = main.forked(at: 0, coinbaseData: [2])
         try side.mine(count: 5)
         let chain = try makeChain(main)
-        let events = chain.events.subscribe()
+        let events = chain.events.subscribe(bufferingPolicy: .unbounded)
         _ = await chain.submitAll(main.blocks.dropFirst())
         let results = await chain.submitAll(side.blocks.dropFirst())
         #expect(results.prefix(3).allSatisfy { if case .sideBranch = $0 { true } else { false } })
