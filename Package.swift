@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(name: "EmbeddedNodeExample", dependencies: ["Obol"], path: "Examples/EmbeddedNode",
                           swiftSettings: settings),
 
-        .target(name: "ObolTestSupport", dependencies: ["ObolCore"], swiftSettings: settings),
+        .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode"], swiftSettings: settings),
 
         .testTarget(name: "ObolCoreTests", dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
                     swiftSettings: settings),

@@ -38,6 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     registerBlockBenchmarks()
     registerEncodingBenchmarks()
     registerLimitBenchmarks()
+    registerMempoolBenchmarks()
 }
 
 /// Exact items per second of thread CPU time, and the cost of a Swift path

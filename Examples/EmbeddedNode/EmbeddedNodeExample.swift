@@ -15,7 +15,7 @@ struct EmbeddedNodeExample {
             mining: MinerConfig(address: miner.publicKey.address, threads: 1)))
 
         // Subscribe before running, so no event is missed.
-        let events = node.chainEvents()
+        let events = node.chainEvents(bufferingPolicy: .bufferingNewest(16))
 
         let friend = PrivateKey.generate().publicKey.address
         let payment = Transfer.signed(by: ChainParams.devnetAllocationKey, networkID: ChainParams.test.networkID,

@@ -6,11 +6,12 @@ import ServiceLifecycle
 /// A full node: the chain, the mempool and (optionally) the miner, wired
 /// through their event streams. Run it as a `Service`, alone or in a
 /// `ServiceGroup` next to the HTTP API; cancelling `run()` or a graceful
-/// shutdown stops the miner first and the chain last.
+/// shutdown stops the miner first and the chain last, and then finishes every
+/// event stream (an embedder's `for await` ends).
 ///
 /// ```swift
 /// let node = try Node(configuration: .init(params: .devnet), store: MemoryChainStore())
-/// let events = node.chainEvents()            // subscribe before running
+/// let events = node.chainEvents(bufferingPolicy: .bufferingNewest(16))  // subscribe before running
 /// try await withThrowingTaskGroup(of: Void.self) { group in
 ///     group.addTask { try await node.run() }
 ///     for await event in events { print(event) }
@@ -22,17 +23,35 @@ public final class Node: Service, Sendable {
     public let mempool: MempoolActor
     public let miner: Miner?
     public let signatureCache: SignatureCache
+    private let clock: any NodeClock
     private let logger: Logger
     // Subscribed in init, so nothing published before `run()` is missed.
+    /// Bounded (`MempoolConfig.chainEventBuffer`); a gap makes the mempool resynchronize.
     private let mempoolFeed: AsyncStream<ChainEvent>
+    private let mempoolDrops: EventDrops
+    /// The miner's own view of the chain: only tips, the newest one (nil when not mining).
+    private let minerTips: AsyncStream<Hash256>?
     private let mempoolChangeFeed: AsyncStream<MempoolEvent>
-    private let logFeed: AsyncStream<ChainEvent>
+    private let logFeed: AsyncStream<LogLine>
+
+    /// What the node logs of the chain's events (no block bodies held in the buffer).
+    private enum LogLine: Sendable {
+        case tip(ChainTip)
+        case accepted(Hash256, height: UInt64, origin: Origin)
+    }
 
     /// A node over `store` (`MemoryChainStore`, or ObolStore's `SQLiteChainStore`;
     /// the `Obol` module's `init(configuration:clock:)` opens the one
     /// `configuration.dataDirectory` names).
-    public init(configuration: NodeConfiguration, store: any ChainStore, clock: any NodeClock = SystemClock()) throws {
+    public convenience init(configuration: NodeConfiguration, store: any ChainStore,
+                            clock: any NodeClock = SystemClock()) throws {
+        try self.init(configuration: configuration, store: store, clock: clock, minerHooks: Miner.Hooks())
+    }
+
+    init(configuration: NodeConfiguration, store: any ChainStore, clock: any NodeClock,
+         minerHooks: Miner.Hooks) throws {
         self.configuration = configuration
+        self.clock = clock
         logger = configuration.logger
         let params = configuration.params
         let cache = SignatureCache()
@@ -46,15 +65,29 @@ public final class Node: Service, Sendable {
         self.mempool = mempool
         if let mining = configuration.mining {
             miner = Miner(params: params, config: mining, clock: clock, logger: configuration.logger,
+                          hooks: minerHooks,
                           context: { await chain.miningContext() },
                           transfers: { count, bytes in await mempool.template(maxCount: count, maxBytes: bytes) },
                           submit: { block in await chain.submit(block) })
         } else {
             miner = nil
         }
-        mempoolFeed = chain.events.subscribe(bufferingPolicy: .unbounded)
-        mempoolChangeFeed = mempool.subscribe()
-        logFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(64))
+        // The mempool needs every connect and disconnect, not side-branch blocks.
+        (mempoolFeed, mempoolDrops) = chain.events.subscribeCountingDrops(
+            bufferingPolicy: .bufferingNewest(configuration.mempool.chainEventBuffer)
+        ) { if case .blockAccepted = $0 { false } else { true } }
+        minerTips = miner == nil ? nil : chain.events.subscribe(bufferingPolicy: .bufferingNewest(1)) { event -> Hash256? in
+            if case let .tipChanged(tip) = event { tip.hash } else { nil }
+        }
+        // Small events; missing one only costs a signature check later.
+        mempoolChangeFeed = mempool.subscribe(bufferingPolicy: .bufferingNewest(configuration.mempool.maxCount))
+        logFeed = chain.events.subscribe(bufferingPolicy: .bufferingNewest(64)) { event -> LogLine? in
+            switch event {
+            case let .tipChanged(tip): .tip(tip)
+            case let .blockAccepted(block, height, origin): .accepted(block.hash, height: height, origin: origin)
+            case .blockConnected, .blockDisconnected: nil
+            }
+        }
     }
 
     /// Runs until cancelled or until graceful shutdown.
@@ -65,40 +98,50 @@ public final class Node: Service, Sendable {
             "network": "\(configuration.params.name)", "height": "\(tip.height)", "tip": "\(tip.hash)",
             "mining": "\(miner != nil)",
         ])
-        let (tips, tipSink) = AsyncStream<Hash256>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (mempoolTips, mempoolTipSink) = AsyncStream<Hash256>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                // The miner hears of a tip once the mempool has handled it, so the
-                // next template never carries transfers the tip just confirmed.
+                // The mempool reports each tip once handled: the miner restarts on
+                // a tip only then, so its template never carries transfers the tip
+                // confirmed. (It stops on its own subscription, without waiting.)
                 group.addTask {
-                    await self.mempool.run(events: self.mempoolFeed) { event in
-                        if case let .tipChanged(t) = event { tipSink.yield(t.hash) }
+                    await self.mempool.run(events: self.mempoolFeed, drops: self.mempoolDrops) { event in
+                        if case let .tipChanged(t) = event { mempoolTipSink.yield(t.hash) }
                     }
-                    tipSink.finish()
+                    mempoolTipSink.finish()
                 }
                 // Admitted transfers were verified: blocks carrying them skip re-verification.
                 group.addTask {
                     for await event in self.mempoolChangeFeed {
-                        if case let .accepted(transfer) = event { self.signatureCache.insert(transfer) }
+                        if case let .accepted(transfer, _) = event { self.signatureCache.insert(transfer) }
                         changeSink.yield()
                     }
                     changeSink.finish()
                 }
                 group.addTask {
-                    for await case let .tipChanged(tip) in self.logFeed {
-                        self.logger.info("new tip", metadata: [
-                            "height": "\(tip.height)", "hash": "\(tip.hash)", "bits": "\(tip.header.bits)",
-                        ])
+                    for await line in self.logFeed {
+                        switch line {
+                        case let .tip(tip):
+                            self.logger.info("new tip", metadata: [
+                                "height": "\(tip.height)", "hash": "\(tip.hash)", "bits": "\(tip.header.bits)",
+                            ])
+                        case let .accepted(hash, height, origin):
+                            self.logger.info("side-branch block", metadata: [
+                                "height": "\(height)", "hash": "\(hash)", "origin": "\(origin)",
+                            ])
+                        }
                     }
                 }
-                if let miner = self.miner {
-                    group.addTask { await miner.run(tips: tips, mempoolChanges: changes) }
+                if let miner = self.miner, let minerTips = self.minerTips {
+                    group.addTask {
+                        await miner.run(tips: minerTips, mempoolTips: mempoolTips, mempoolChanges: changes)
+                    }
                 }
                 group.addTask {
                     // Writes the tail of a burst of blocks that filled no batch.
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(250))
+                        try? await self.clock.sleep(for: .milliseconds(250))
                         do { try await self.chain.flushIfDue() } catch {
                             self.logger.error("could not write the chain: \(error)")
                         }
@@ -113,18 +156,32 @@ public final class Node: Service, Sendable {
         }
         // The chain stops last: everything it queued reaches the store.
         do { try await chain.flush() } catch { logger.error("could not write the chain: \(error)") }
+        // Every subscriber's `for await` ends once it has read what is buffered.
+        chain.events.finish()
+        mempool.finishEvents()
         logger.info("node stopped")
     }
 
-    /// Events of the chain, from now on, in order.
-    public func chainEvents() -> AsyncStream<ChainEvent> { chain.events.subscribe() }
+    /// Events of the chain, from now on, in order, through a buffer the caller
+    /// chooses: full blocks travel in it, so bound it (`.bufferingNewest(n)`)
+    /// unless the reader keeps up. The stream finishes when `run()` returns.
+    public func chainEvents(bufferingPolicy: AsyncStream<ChainEvent>.Continuation.BufferingPolicy)
+        -> AsyncStream<ChainEvent>
+    {
+        chain.events.subscribe(bufferingPolicy: bufferingPolicy)
+    }
 
-    /// Events of the mempool, from now on, in order.
-    public func mempoolEvents() -> AsyncStream<MempoolEvent> { mempool.subscribe() }
+    /// Events of the mempool, from now on, in order, through a buffer the
+    /// caller chooses. The stream finishes when `run()` returns.
+    public func mempoolEvents(bufferingPolicy: AsyncStream<MempoolEvent>.Continuation.BufferingPolicy)
+        -> AsyncStream<MempoolEvent>
+    {
+        mempool.subscribe(bufferingPolicy: bufferingPolicy)
+    }
 
-    /// Hands a signed transfer to the mempool.
-    public func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
-        await mempool.submit(transfer)
+    /// Hands a signed transfer (from a peer or an embedder) to the mempool.
+    public func submit(_ transfer: Transfer, origin: Origin = .local) async -> Result<Hash256, MempoolRejection> {
+        await mempool.submit(transfer, origin: origin)
     }
 
     /// Hands a block (from a peer or an embedder) to the chain.

@@ -78,7 +78,7 @@ extension ChainActor {
         var side = main.forked(at: 0, coinbaseData: [2])
         try side.mine(count: 5)
         let chain = try makeChain(main)
-        let events = chain.events.subscribe()
+        let events = chain.events.subscribe(bufferingPolicy: .unbounded)
         _ = await chain.submitAll(main.blocks.dropFirst())
         let results = await chain.submitAll(side.blocks.dropFirst())
         // Side blocks with less work than the tip wait unvalidated; the one that

@@ -106,7 +106,7 @@ struct ChainTamperedCopyTests {
         var builder = ChainBuilder()
         try builder.mine(count: 2)
         let chain = try makeChain(builder)
-        let events = chain.events.subscribe()
+        let events = chain.events.subscribe(bufferingPolicy: .unbounded)
         #expect(await chain.submit(builder.block(at: 2), origin: .peer(7)) == .orphan)
         #expect(await chain.submit(builder.block(at: 1), origin: .peer(8)) == .connected(height: 1, disconnected: 0))
         var origins: [UInt64: Origin] = [:]

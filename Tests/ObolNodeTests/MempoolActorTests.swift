@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 import ObolNode
 import Testing
 
@@ -8,11 +9,11 @@ import Testing
     let other = PrivateKey.generate()
     let fee = MempoolFixture.minimumFee
 
-    func makeMempool(_ config: MempoolConfig = .init()) -> (MempoolActor, MempoolTestAccounts, MempoolTestClock) {
-        let accounts = MempoolTestAccounts([
+    func makeMempool(_ config: MempoolConfig = .init()) -> (MempoolActor, TestAccounts, ManualClock) {
+        let accounts = TestAccounts([
             F.params.genesisAllocationAddress: Account(balance: F.params.genesisAllocationAmount, nonce: 0),
         ])
-        let clock = MempoolTestClock(F.start)
+        let clock = ManualClock(F.start)
         return (MempoolActor(params: F.params, accounts: accounts, config: config, clock: clock), accounts, clock)
     }
 
@@ -31,7 +32,7 @@ import Testing
 
     @Test func eventStreamEmitsAcceptedAndRemovedInOrder() async throws {
         let (mempool, accounts, _) = makeMempool()
-        let events = mempool.subscribe()
+        let events = mempool.subscribe(bufferingPolicy: .unbounded)
         let t0 = F.transfer(key, nonce: 0)
         let t1 = F.transfer(key, nonce: 1)
         let t1Replacement = F.transfer(key, nonce: 1, fee: fee * 2)
@@ -75,7 +76,7 @@ import Testing
 
     @Test func expiresByTheInjectedClock() async {
         let (mempool, _, clock) = makeMempool(MempoolConfig(expiry: 600))
-        let events = mempool.subscribe()
+        let events = mempool.subscribe(bufferingPolicy: .unbounded)
         let old = F.transfer(key, nonce: 0)
         _ = await mempool.submit(old)
         clock.advance(by: 600)
@@ -90,7 +91,7 @@ import Testing
 
     @Test func runFinishesWhenTheChainStreamEnds() async {
         let (mempool, _, _) = makeMempool()
-        let events = mempool.subscribe()
+        let events = mempool.subscribe(bufferingPolicy: .unbounded)
         await mempool.run(events: MempoolChainTests.stream([]))
         #expect(await MempoolChainTests.drain(events).isEmpty)
     }
@@ -99,7 +100,7 @@ import Testing
         let t0 = F.transfer(key, nonce: 0)
         let block = F.block(height: 1, [t0])
         let accounts = MempoolRacingAccounts(before: F.rich, after: Account(balance: F.rich.balance, nonce: 1))
-        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock())
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: ManualClock())
         // While the first read is under way, the block confirming t0 is handled.
         await accounts.interruptFirstRead {
             await mempool.handle(.blockConnected(block, height: 1))

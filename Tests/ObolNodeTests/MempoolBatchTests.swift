@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 @testable import ObolNode
 import Testing
 
@@ -11,10 +12,12 @@ import Testing
     let fee = MempoolFixture.minimumFee
 
     func makeMempool() -> MempoolActor {
-        let accounts = MempoolTestAccounts([
+        let accounts = TestAccounts([
             F.params.genesisAllocationAddress: Account(balance: F.params.genesisAllocationAmount, nonce: 0),
         ])
-        return MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock(F.start))
+        // Nonce chains of up to 60 from one sender: above the default cap of 25.
+        return MempoolActor(params: F.params, accounts: accounts, config: MempoolConfig(maxPerSender: 100),
+                            clock: ManualClock(F.start))
     }
 
     @Test func givesEachTransferItsVerdictInOrder() async {
@@ -73,13 +76,33 @@ import Testing
         let second = queue.arrive(transfers[1])
         #expect(first.drain && !second.drain, "one drainer at a time")
         let batch = queue.take()
-        #expect(batch?.map { $0.0 } == [transfers[0], transfers[1]], "everything waiting, in arrival order")
+        #expect(batch?.map(\.transfer) == [transfers[0], transfers[1]], "everything waiting, in arrival order")
         let third = queue.arrive(transfers[2])
         #expect(!third.drain, "the drain is still running: it takes this one too")
-        #expect(queue.take()?.map { $0.0 } == [transfers[2]])
+        #expect(queue.take()?.map(\.transfer) == [transfers[2]])
         #expect(queue.take() == nil, "nothing waits: the drain ends")
         let next = queue.arrive(transfers[0])
         #expect(next.drain, "the next arrival starts a new drain")
+    }
+
+    @Test func anAttachedLoopIsWokenAndNoArrivalDrains() async throws {
+        let queue = AdmissionQueue()
+        let wakeups = try #require(queue.attachLoop())
+        #expect(queue.attachLoop() == nil, "one loop at a time")
+        let transfers = (0..<2).map { F.transfer(key, nonce: UInt64($0)) }
+        #expect(!queue.arrive(transfers[0]).drain)
+        #expect(!queue.arrive([(transfers[1], .peer(3))]).drain)
+        var iterator = wakeups.makeAsyncIterator()
+        #expect(await iterator.next() != nil)
+        #expect(queue.take()?.map(\.origin) == [.local, .peer(3)])
+        // Detaching with transfers waiting hands them to the loop's last drain.
+        _ = queue.arrive(transfers[0])
+        #expect(queue.detachLoop())
+        #expect(await iterator.next() != nil)  // the wake-up buffered before the detach
+        #expect(await iterator.next() == nil)
+        #expect(queue.take()?.count == 1)
+        #expect(queue.take() == nil)
+        #expect(queue.arrive(transfers[1]).drain, "with no loop, the caller drains")
     }
 
     @Test func eachCallerGetsItsOwnVerdictWhetherItWaitsFirstOrNot() async {
@@ -97,8 +120,8 @@ import Testing
 
     @Test func concurrentSubmitsAllGetTheirVerdicts() async {
         let senders = (0..<64).map { _ in PrivateKey.generate() }
-        let accounts = MempoolTestAccounts(Dictionary(uniqueKeysWithValues: senders.map { ($0.publicKey.address, F.rich) }))
-        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock(F.start))
+        let accounts = TestAccounts(Dictionary(uniqueKeysWithValues: senders.map { ($0.publicKey.address, F.rich) }))
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: ManualClock(F.start))
         let transfers = senders.map { F.transfer($0, nonce: 0) }
         let forged = F.transfer(senders[0], nonce: 1).withSignature(transfers[1].signature)
         // Each transfer twice (the second copy is a duplicate), and one forgery, all at once.

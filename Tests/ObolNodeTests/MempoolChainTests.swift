@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 import ObolNode
 import Testing
 
@@ -25,9 +26,9 @@ import Testing
     }
 
     @Test func tipChangedDropsWhatTheNewBalanceNoLongerCovers() async throws {
-        let accounts = MempoolTestAccounts([d.publicKey.address: Account(balance: 100_000, nonce: 0)])
-        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock())
-        let events = mempool.subscribe()
+        let accounts = TestAccounts([d.publicKey.address: Account(balance: 100_000, nonce: 0)])
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: ManualClock())
+        let events = mempool.subscribe(bufferingPolicy: .unbounded)
         let d0 = F.transfer(d, nonce: 0)
         let d1 = F.transfer(d, nonce: 1)
         #expect(await mempool.submit(d0) == .success(d0.id))
@@ -48,12 +49,12 @@ import Testing
     @Test func reorgPutsBackStillValidTransfersAndDropsTheRest() async throws {
         let (aAddress, dAddress, eAddress, fAddress) = (a.publicKey.address, d.publicKey.address,
                                                         e.publicKey.address, f.publicKey.address)
-        let accounts = MempoolTestAccounts([
+        let accounts = TestAccounts([
             aAddress: F.rich,
             dAddress: Account(balance: 100_000, nonce: 0),
             eAddress: Account(balance: 50_000, nonce: 0),
         ])
-        let clock = MempoolTestClock()
+        let clock = ManualClock()
         let mempool = MempoolActor(params: F.params, accounts: accounts, clock: clock)
 
         // Branch 1: one block with a0 (paying f), d0 and e0.
@@ -78,7 +79,7 @@ import Testing
 
         // Branch 2 wins with a block holding a conflicting d0. There e has no
         // coins (its funding is elsewhere) and f never got a0's payment.
-        let events = mempool.subscribe()
+        let events = mempool.subscribe(bufferingPolicy: .unbounded)
         let conflicting = F.transfer(d, nonce: 0, amount: 90_000)
         let block2 = F.block(height: 1, [conflicting])
         accounts.set(aAddress, F.rich)

@@ -1,29 +1,12 @@
 import ObolCore
+import ObolTestSupport
 import ObolNode
 import Synchronization
 import Testing
 
-/// A clock the test moves by hand.
-final class MempoolTestClock: NodeClock {
-    private let seconds: Mutex<UInt64>
-
-    init(_ start: UInt64 = 1_700_000_000) { seconds = Mutex(start) }
-
-    func now() -> UInt64 { seconds.withLock { $0 } }
-
-    func advance(by delta: UInt64) { seconds.withLock { $0 += delta } }
-}
-
-/// Confirmed accounts the test sets directly.
-final class MempoolTestAccounts: AccountProvider {
-    private let accounts = Mutex<[Address: Account]>([:])
-
-    init(_ initial: [Address: Account] = [:]) { accounts.withLock { $0 = initial } }
-
-    func set(_ address: Address, _ account: Account) { accounts.withLock { $0[address] = account } }
-
-    func account(_ address: Address) async -> Account { accounts.withLock { $0[address] ?? .empty } }
-}
+/// The shared manual clock (ObolTestSupport); the old name stays for suites
+/// owned elsewhere (ChainHeaderRulesTests).
+typealias MempoolTestClock = ManualClock
 
 /// Keys, transfers and blocks for mempool tests.
 enum MempoolFixture {
@@ -84,7 +67,7 @@ enum MempoolEventRecord: Equatable, CustomStringConvertible {
 
     init(_ event: MempoolEvent) {
         switch event {
-        case let .accepted(transfer): self = .accepted(transfer.id)
+        case let .accepted(transfer, _): self = .accepted(transfer.id)
         case let .removed(id, reason): self = .removed(id, reason)
         }
     }

@@ -41,8 +41,8 @@ import Testing
     func lagBehind(_ chain: ChainActor, pending: [Transfer], until tip: Hash256,
                    advance: () async -> Void) async -> (MempoolActor, [MempoolEventRecord]) {
         let mempool = MempoolActor(params: chain.params, accounts: chain, clock: FixedClock())
-        let published = mempool.subscribe()
-        var chainEvents = chain.events.subscribe().makeAsyncIterator()
+        let published = mempool.subscribe(bufferingPolicy: .unbounded)
+        var chainEvents = chain.events.subscribe(bufferingPolicy: .unbounded).makeAsyncIterator()
         for transfer in pending { #expect(await mempool.submit(transfer) == .success(transfer.id)) }
         await advance()
         let backlog = await events(&chainEvents, until: tip)
@@ -93,8 +93,8 @@ import Testing
         typealias F = MempoolFixture
         let key = PrivateKey.generate()
         let address = key.publicKey.address
-        let accounts = TippedTestAccounts([address: Account(balance: 100_000, nonce: 0)])
-        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: MempoolTestClock())
+        let accounts = TestAccounts([address: Account(balance: 100_000, nonce: 0)], tip: .zero)
+        let mempool = MempoolActor(params: F.params, accounts: accounts, clock: ManualClock())
         let (d0, d1) = (F.transfer(key, nonce: 0), F.transfer(key, nonce: 1))
         #expect(await mempool.submit(d0) == .success(d0.id))
         #expect(await mempool.submit(d1) == .success(d1.id))
@@ -120,10 +120,10 @@ import Testing
         typealias F = MempoolFixture
         let key = PrivateKey.generate()
         let address = key.publicKey.address
-        let accounts = TippedTestAccounts([address: F.rich])
-        let clock = MempoolTestClock()
+        let accounts = TestAccounts([address: F.rich], tip: .zero)
+        let clock = ManualClock()
         let mempool = MempoolActor(params: F.params, accounts: accounts, config: MempoolConfig(expiry: 60), clock: clock)
-        let published = mempool.subscribe()
+        let published = mempool.subscribe(bufferingPolicy: .unbounded)
         let (d0, d1) = (F.transfer(key, nonce: 0), F.transfer(key, nonce: 1))
         #expect(await mempool.submit(d0) == .success(d0.id))
         #expect(await mempool.submit(d1) == .success(d1.id))
@@ -135,25 +135,5 @@ import Testing
         #expect(await MempoolChainTests.drain(published)
             == [.accepted(d0.id), .accepted(d1.id), .removed(d0.id, .confirmed), .removed(d1.id, .expired)])
         #expect(await mempool.count == 0)
-    }
-}
-
-/// Accounts the test sets directly, read at a tip the test names.
-final class TippedTestAccounts: AccountProvider {
-    private let state = Mutex<(tip: Hash256, accounts: [Address: Account])>((.zero, [:]))
-
-    init(_ initial: [Address: Account]) { state.withLock { $0.accounts = initial } }
-
-    func set(tip: Hash256, _ address: Address, _ account: Account) {
-        state.withLock {
-            $0.tip = tip
-            $0.accounts[address] = account
-        }
-    }
-
-    func account(_ address: Address) async -> Account { state.withLock { $0.accounts[address] ?? .empty } }
-
-    func accountsAtTip(_ addresses: [Address]) async -> (tip: Hash256?, accounts: [Address: Account]) {
-        state.withLock { s in (s.tip, Dictionary(uniqueKeysWithValues: addresses.map { ($0, s.accounts[$0] ?? .empty) })) }
     }
 }

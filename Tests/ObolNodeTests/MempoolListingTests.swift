@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 @testable import ObolNode
 import Testing
 
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func theActorAnswersCountAndListingTogether() async throws {
-        let accounts = MempoolTestAccounts()
+        let accounts = TestAccounts()
         let mempool = MempoolActor(params: F.params, accounts: accounts)
         let keys = (0..<5).map { _ in PrivateKey.generate() }
         for (i, key) in keys.enumerated() {

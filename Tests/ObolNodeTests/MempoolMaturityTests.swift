@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func theActorReckonsFromTheTipItHasSeen() async throws {
-        let accounts = MempoolTestAccounts([key.publicKey.address: miner])
+        let accounts = TestAccounts([key.publicKey.address: miner])
         let mempool = MempoolActor(params: Self.params, accounts: accounts, clock: MempoolTestClock(F.start))
         await mempool.handle(.tipChanged(F.tip(F.block(height: 6, []))))
         let early = transfer(amount: coin)

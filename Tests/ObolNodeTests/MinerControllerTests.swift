@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 @testable import ObolNode
 import Testing
 
@@ -108,7 +109,7 @@ import Testing
                 case let .armRefreshTimer(deadline)?:
                     #expect(timer == nil, "only one timer at a time")
                     timer = deadline
-                case nil: break
+                case .stopJob?, nil: break
                 }
             }
         }

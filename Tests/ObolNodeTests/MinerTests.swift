@@ -1,4 +1,5 @@
 import ObolCore
+import ObolTestSupport
 @testable import ObolNode
 import Synchronization
 import Testing
@@ -183,10 +184,10 @@ struct MinerTests {
     }
 
     @Test func mempoolRefreshIsRateLimited() async throws {
-        let timer = ManualClock()
+        let timer = ManualClock(seconds: Fixture.params.genesisTimestamp + 100)
         let context = Shared(Fixture.context(bits: Fixture.hardBits))
         let templates = Shared(0)
-        let miner = Fixture.miner(threads: 1, context: context, timer: timer, refresh: .seconds(2),
+        let miner = Fixture.miner(threads: 1, context: context, clock: timer, refresh: .seconds(2),
                                   transfers: { _, _ in templates.update { $0 += 1 }; return [] })
         let events = miner.subscribe()
         let inputs = Inputs()

@@ -37,7 +37,7 @@ import Testing
         #expect(chunks.withLock { $0.map(\.start) } == [5, 5 + MiningWorker.chunkSize, 5 + 2 * MiningWorker.chunkSize])
     }
 
-    @Test func stopsAfterTheChunkInWhichTheStopArrives() throws {
+    @Test func stopsBeforeScanningTheChunkWhoseHookSawTheStop() throws {
         let assignment = try Self.assignment(bits: 0x0300_0001, slice: NoncePartition.fullSpace)
         let control = JobControl()
         let chunksSeen = Mutex(0)
@@ -45,9 +45,10 @@ import Testing
             // Ask for the stop while the third chunk is about to run.
             if chunksSeen.withLock({ $0 += 1; return $0 }) == 3 { control.requestStop() }
         })
+        // The worker looks at the flag again after the hook: the third chunk is not scanned.
         #expect(outcome == .stopped)
-        #expect(control.noncesScanned == 3 * MiningWorker.chunkSize)
-        #expect(control.noncesScannedAfterStop == MiningWorker.chunkSize)
+        #expect(control.noncesScanned == 2 * MiningWorker.chunkSize)
+        #expect(control.noncesScannedAfterStop == 0)
     }
 
     @Test func stoppedJobScansNothing() throws {

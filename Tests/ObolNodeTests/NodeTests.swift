@@ -26,7 +26,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func minesBlocksOnTheTestNetwork() async throws {
         let node = try miningNode()
-        let events = node.chainEvents()
+        let events = node.chainEvents(bufferingPolicy: .bufferingNewest(1024))
         let height = try await whileRunning(node) {
             for await case let .tipChanged(tip) in events where tip.height >= 3 { return tip.height }
             return 0
@@ -43,7 +43,7 @@ import Testing
         let bob = PrivateKey.generate().publicKey.address
         let transfer = Transfer.signed(by: ChainParams.devnetAllocationKey, networkID: ChainParams.test.networkID,
                                        to: bob, amount: 5 * ChainParams.coin, fee: 2_000, nonce: 0)
-        let events = node.chainEvents()
+        let events = node.chainEvents(bufferingPolicy: .bufferingNewest(1024))
         let confirmedAt = try await whileRunning(node) { () async throws -> UInt64? in
             let submitted = await node.submit(transfer)
             #expect(submitted == .success(transfer.id))

@@ -30,7 +30,7 @@ import Testing
 
         let chain = try makeChain(main)
         let mempool = MempoolActor(params: main.params, accounts: chain, clock: FixedClock())
-        var events = chain.events.subscribe().makeAsyncIterator()
+        var events = chain.events.subscribe(bufferingPolicy: .unbounded).makeAsyncIterator()
         _ = await chain.submitAll(main.blocks.dropFirst())
         await drain(&events, into: mempool, until: main.tip.hash)
         #expect(await mempool.count == 0)
@@ -59,7 +59,7 @@ import Testing
 
         let chain = try makeChain(main)
         let mempool = MempoolActor(params: main.params, accounts: chain, clock: FixedClock())
-        var events = chain.events.subscribe().makeAsyncIterator()
+        var events = chain.events.subscribe(bufferingPolicy: .unbounded).makeAsyncIterator()
         _ = await chain.submitAll(main.blocks.dropFirst())
         await drain(&events, into: mempool, until: main.tip.hash)
         _ = await chain.submitAll(fork.blocks.dropFirst(2))

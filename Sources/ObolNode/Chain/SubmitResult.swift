@@ -110,18 +110,3 @@ public struct MiningContext: Sendable, Hashable {
         self.minimumTimestamp = minimumTimestamp
     }
 }
-
-/// The node's clock, injected so tests can use a manual one. Seconds since the Unix epoch.
-public protocol NodeClock: Sendable {
-    func now() -> UInt64
-}
-
-/// The real clock.
-public struct SystemClock: NodeClock {
-    public init() {}
-    public func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec)
-    }
-}

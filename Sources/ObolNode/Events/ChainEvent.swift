@@ -18,7 +18,10 @@ public enum ChainEvent: Sendable {
 
 /// What the mempool did.
 public enum MempoolEvent: Sendable {
-    case accepted(Transfer)
+    /// A transfer entered the pool; `origin` is who offered it (a transfer that
+    /// comes back from a disconnected block is `.local`), so relay does not echo
+    /// it to its sender.
+    case accepted(Transfer, origin: Origin)
     case removed(Hash256, reason: MempoolRemovalReason)
 }
 

@@ -7,7 +7,7 @@ public actor MempoolActor {
     public nonisolated let params: ChainParams
     public nonisolated let config: MempoolConfig
     private let accounts: any AccountProvider
-    private let clock: any NodeClock
+    private nonisolated let clock: any NodeClock
     private nonisolated let hub = EventHub<MempoolEvent>()
     /// Verified transfers waiting to be admitted together.
     private nonisolated let admissions = AdmissionQueue()
@@ -19,6 +19,10 @@ public actor MempoolActor {
     /// contents and templates are consistent with (senders are rebuilt at a
     /// later tip when the chain had already moved on; see `handle`).
     public private(set) var tip: ChainTip?
+    /// How often the mempool resynchronized after missing chain events.
+    public private(set) var resynchronizations = 0
+    /// Admission batches run by the `run` loop (not by a submitter).
+    private(set) var loopAdmissionBatches = 0
 
     public init(params: ChainParams, accounts: any AccountProvider, config: MempoolConfig = .init(),
                 clock: any NodeClock = SystemClock()) {
@@ -34,51 +38,56 @@ public actor MempoolActor {
     /// Offers a transfer. Its stateless rules and its signature are checked
     /// first, on the caller's task and off the actor, so that submissions from
     /// many tasks verify on many cores at once. Then it joins the transfers
-    /// waiting for the actor (`AdmissionQueue`): concurrent submissions are
-    /// admitted together, in arrival order, with one account read, and every
-    /// other rule is checked against the pool as it is after that read.
-    public nonisolated func submit(_ transfer: Transfer) async -> Result<Hash256, MempoolRejection> {
+    /// waiting for admission (`AdmissionQueue`) and awaits its verdict:
+    /// - while `run` is active, its loop admits everything waiting in one actor
+    ///   call, between chain events;
+    /// - with no `run` loop (an embedder or a test driving the actor by hand),
+    ///   the caller that finds nobody admitting admits inline, everything waiting.
+    /// Every other rule is checked against the pool as it is after one account
+    /// read for all the senders of a batch. `origin` comes back in `.accepted`.
+    public nonisolated func submit(_ transfer: Transfer, origin: Origin = .local) async -> Result<Hash256, MempoolRejection> {
         do {
             try TransferRules.checkSanity(transfer, params: params)
         } catch {
             return .failure(.invalid(error))
         }
         guard transfer.hasValidSignature else { return .failure(.invalid(.invalidSignature(transfer.id))) }
-        let (slot, drain) = admissions.arrive(transfer)
-        if drain {
-            while let batch = admissions.take() {
-                let verdicts = await admit(checked: batch.map(\.0), failures: [:])
-                for ((_, waiting), verdict) in zip(batch, verdicts) { waiting.deliver(verdict) }
-            }
-        }
-        return await slot.verdict
+        let (slots, drain) = admissions.arrive([(transfer, origin)])
+        if drain { await drainAdmissions() }
+        return await slots[0].verdict
     }
 
     /// Offers many transfers at once, as a peer's relay message or a batch
     /// from a wallet brings them: stateless rules and signatures are checked
-    /// on every core (`workers` tasks), then the valid ones are admitted in
-    /// one actor call with one account read for all their senders. The
-    /// results are in the order of `transfers`; admission runs in that
-    /// order too, so a sender's nonce chain may come in one batch.
-    public nonisolated func submit(contentsOf transfers: [Transfer],
+    /// on every core (`workers` tasks), then the valid ones join the admission
+    /// queue together, in the order of `transfers` (a sender's nonce chain may
+    /// come in one batch). The results are in the order of `transfers`.
+    public nonisolated func submit(contentsOf transfers: [Transfer], origin: Origin = .local,
                                    workers: Int = ProcessInfoCores.active) async -> [Result<Hash256, MempoolRejection>] {
-        let checked = await TransferBatchChecker.check(transfers, params: params, workers: workers)
-        return await admit(checked: transfers, failures: checked)
+        let failures = await TransferBatchChecker.check(transfers, params: params, workers: workers)
+        let passed = transfers.indices.filter { failures[$0] == nil }
+        guard !passed.isEmpty else { return transfers.indices.map { .failure(failures[$0]!) } }
+        let (slots, drain) = admissions.arrive(passed.map { (transfers[$0], origin) })
+        if drain { await drainAdmissions() }
+        var results = transfers.indices.map { failures[$0].map { Result<Hash256, MempoolRejection>.failure($0) } }
+        for (index, slot) in zip(passed, slots) { results[index] = await slot.verdict }
+        return results.map { $0! }
     }
 
-    /// The actor's part of both submits: every rule but the stateless ones and
-    /// the signature (`failures` holds the transfers that failed those).
-    private func admit(checked transfers: [Transfer],
-                       failures: [Int: MempoolRejection]) async -> [Result<Hash256, MempoolRejection>] {
-        var results = [Result<Hash256, MempoolRejection>?](repeating: nil, count: transfers.count)
-        var senders = Set<Address>()
-        for (i, transfer) in transfers.enumerated() {
-            if let failure = failures[i] {
-                results[i] = .failure(failure)
-            } else {
-                senders.insert(transfer.senderAddress)
-            }
+    /// Admits everything waiting, batch after batch, until nothing waits.
+    private nonisolated func drainAdmissions(byLoop: Bool = false) async {
+        while let batch = admissions.take() {
+            let verdicts = await admit(batch.map(\.transfer), origins: batch.map(\.origin), byLoop: byLoop)
+            for (waiting, verdict) in zip(batch, verdicts) { waiting.slot.deliver(verdict) }
         }
+    }
+
+    /// The actor's part of admission: every rule but the stateless ones and the
+    /// signature, which the submitters checked.
+    private func admit(_ transfers: [Transfer], origins: [Origin],
+                       byLoop: Bool) async -> [Result<Hash256, MempoolRejection>] {
+        if byLoop { loopAdmissionBatches += 1 }
+        let senders = Set(transfers.map(\.senderAddress))
         // An account read while chain events were being handled may predate the
         // pool's state (it could re-admit a transfer the pool just saw confirmed):
         // read again until no chain event ran in between.
@@ -90,20 +99,22 @@ public actor MempoolActor {
             current = seen == chainEventsHandled
         }
         let now = clock.now()
-        for (i, transfer) in transfers.enumerated() where results[i] == nil {
+        var results: [Result<Hash256, MempoolRejection>] = []
+        results.reserveCapacity(transfers.count)
+        for (transfer, origin) in zip(transfers, origins) {
             do {
                 // `add` runs `precheck` (duplicate, stateless rules) first. Pending
                 // transfers of the sender (earlier in this batch too) count.
                 let events = try pool.add(transfer, account: accounts[transfer.senderAddress] ?? .empty, now: now,
-                                          signature: .verified)
+                                          signature: .verified, origin: origin)
                 if !current { pool.markForRevalidation(transfer.senderAddress) }
                 publish(events)
-                results[i] = .success(transfer.id)
+                results.append(.success(transfer.id))
             } catch {
-                results[i] = .failure(error)
+                results.append(.failure(error))
             }
         }
-        return results.map { $0! }
+        return results
     }
 
     /// Processes one chain event. Chain events must be handled in the order
@@ -117,6 +128,7 @@ public actor MempoolActor {
             chainEventsHandled += 1
             pool.blockDisconnected(block)
         case .blockAccepted:
+            // A side-branch block changes no account of the best chain.
             break
         case let .tipChanged(newTip):
             tip = newTip
@@ -139,37 +151,60 @@ public actor MempoolActor {
         }
     }
 
-    /// Follows the chain until `events` ends or the task is cancelled, and
-    /// expires old transfers every `config.expiryCheckInterval` in between.
-    /// `events` should buffer without bound: no disconnected block may be missed.
-    /// Finishes every subscriber's stream when it returns.
+    /// The mempool missed chain events (its bounded subscription dropped
+    /// some): every sender is rebuilt from accounts read at the next tip it
+    /// handles (see `handle(.tipChanged)`). Transfers confirmed meanwhile go;
+    /// transfers of blocks disconnected meanwhile are not put back (peers
+    /// relay them again).
+    public func resynchronize() {
+        resynchronizations += 1
+        pool.markAllForRevalidation()
+    }
+
+    /// Follows the chain until `events` ends or the task is cancelled; in
+    /// between, admits the transfers that submitters queue (in batches, between
+    /// chain events) and expires old transfers every `config.expiryCheckInterval`
+    /// of the injected clock. When `drops` (from `EventHub.subscribeCountingDrops`)
+    /// reports that `events` dropped some, the mempool `resynchronize`s.
+    /// On return, transfers still queued are admitted by the loop's caller,
+    /// later ones inline by their submitters, and every subscriber's stream finishes.
     /// - Parameter afterEach: called once an event is fully handled; the node
-    ///   uses it to tell the miner about a tip only when the mempool's template
-    ///   already reflects that tip.
-    public func run(events: AsyncStream<ChainEvent>,
+    ///   uses it to tell the miner which tip the mempool's template reflects.
+    public func run(events: AsyncStream<ChainEvent>, drops: EventDrops? = nil,
                     afterEach: @Sendable (ChainEvent) -> Void = { _ in }) async {
         let interval = config.expiryCheckInterval
         // Until the first `tipChanged`, maturity is reckoned at the chain's next height.
         if pool.nextHeight == nil, let height = await accounts.nextBlockHeight(), pool.nextHeight == nil {
             pool.nextHeight = height
         }
+        let wakeups = admissions.attachLoop()
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while true {
                     do {
-                        try await Task.sleep(for: interval)
+                        try await self.clock.sleep(for: interval)
                     } catch {
                         return
                     }
                     await self.expire()
                 }
             }
+            if let wakeups {
+                group.addTask {
+                    for await _ in wakeups { await self.drainAdmissions(byLoop: true) }
+                }
+            }
             for await event in events {
+                // Every drop happens in a burst that ends with a `tipChanged`
+                // (the newest event, which a newest-first buffer keeps): checking
+                // before each event marks the senders before that tip is handled.
+                if let drops, drops.take() > 0 { resynchronize() }
                 await handle(event)
                 afterEach(event)
             }
             group.cancelAll()
         }
+        if wakeups != nil, admissions.detachLoop() { await drainAdmissions() }
         hub.finish()
     }
 
@@ -220,12 +255,16 @@ public actor MempoolActor {
 
     // MARK: Events
 
-    /// Every mempool event from now on: `.accepted` and `.removed`, in order.
+    /// Every mempool event from now on: `.accepted` and `.removed`, in order,
+    /// through a buffer the caller chooses. The streams finish when `run` returns.
     public nonisolated func subscribe(
-        bufferingPolicy: AsyncStream<MempoolEvent>.Continuation.BufferingPolicy = .unbounded
+        bufferingPolicy: AsyncStream<MempoolEvent>.Continuation.BufferingPolicy
     ) -> AsyncStream<MempoolEvent> {
         hub.subscribe(bufferingPolicy: bufferingPolicy)
     }
+
+    /// Ends every subscriber's stream now (`run` does it when it returns).
+    public nonisolated func finishEvents() { hub.finish() }
 
     private func publish(_ events: [MempoolEvent]) {
         for event in events { hub.publish(event) }

@@ -37,16 +37,63 @@ struct MempoolEntry: Sendable {
 }
 
 /// The pending transfers of one sender: `ids[i]` carries nonce `firstNonce + i`,
-/// so the chain has no gap by construction.
+/// so the chain has no gap by construction. `runningCost` holds running totals
+/// of amount + fee, so the cost of any run of the chain is one subtraction
+/// (admission stays linear in the chain's length, not quadratic).
 struct SenderChain: Sendable {
-    var firstNonce: UInt64
-    var ids: [Hash256]
+    private(set) var firstNonce: UInt64
+    private(set) var ids: [Hash256]
+    /// `runningCost[i] - runningCost[j]` is the cost of `ids[j + 1 ... i]`
+    /// (the base is arbitrary: dropping a prefix keeps the differences).
+    private var runningCost: [UInt128]
+
+    init(firstNonce: UInt64, entries: some Sequence<MempoolEntry>) {
+        self.firstNonce = firstNonce
+        ids = []
+        runningCost = []
+        for entry in entries { append(entry) }
+    }
 
     var endNonce: UInt64 { firstNonce + UInt64(ids.count) }
+    var count: Int { ids.count }
 
     func index(of nonce: UInt64) -> Int? {
         guard nonce >= firstNonce, nonce < endNonce else { return nil }
         return Int(nonce - firstNonce)
+    }
+
+    /// Amount + fee of `ids[range]`, saturated at `UInt64.max`.
+    func cost(_ range: Range<Int>) -> UInt64 {
+        guard !range.isEmpty else { return 0 }
+        let before = range.lowerBound == 0 ? 0 : runningCost[range.lowerBound - 1]
+        return UInt64(clamping: runningCost[range.upperBound - 1] - before)
+    }
+
+    mutating func append(_ entry: MempoolEntry) {
+        ids.append(entry.id)
+        runningCost.append((runningCost.last ?? 0) + UInt128(entry.cost))
+    }
+
+    /// Puts `entry` at `index` (same nonce); later running totals move by the difference.
+    mutating func replace(at index: Int, with entry: MempoolEntry) {
+        let before = index == 0 ? 0 : runningCost[index - 1]
+        let old = runningCost[index] - before
+        let new = UInt128(entry.cost)
+        ids[index] = entry.id
+        for i in index..<runningCost.count { runningCost[i] = runningCost[i] - old + new }
+    }
+
+    /// Drops `ids[index...]`.
+    mutating func removeSuffix(from index: Int) {
+        ids.removeSubrange(index...)
+        runningCost.removeSubrange(index...)
+    }
+
+    /// Drops the first `count` ids (their nonces were used on the chain).
+    mutating func removePrefix(_ count: Int) {
+        ids.removeFirst(count)
+        runningCost.removeFirst(count)
+        firstNonce += UInt64(count)
     }
 }
 

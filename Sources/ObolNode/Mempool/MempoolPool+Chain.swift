@@ -31,14 +31,15 @@ extension MempoolPool {
                 let left = waiting.filter { $0.key > top }
                 reorgCandidates[sender] = left.isEmpty ? nil : left
             }
-            guard let chain = chains[sender], top >= chain.firstNonce else { continue }
+            guard chains[sender].map({ top >= $0.firstNonce }) == true, var chain = chains.removeValue(forKey: sender)
+            else { continue }
             let used = top - chain.firstNonce >= UInt64(chain.ids.count) ? chain.ids.count
                 : Int(top - chain.firstNonce) + 1
             for id in chain.ids.prefix(used) where removeEntry(id) != nil {
                 events.append(.removed(id, reason: confirmed.contains(id) ? .confirmed : .invalidated))
             }
-            let rest = chain.ids.dropFirst(used)
-            chains[sender] = rest.isEmpty ? nil : SenderChain(firstNonce: top + 1, ids: Array(rest))
+            chain.removePrefix(used)
+            if chain.count > 0 { chains[sender] = chain }
         }
         compactHeapsIfNeeded()
         return events
@@ -68,6 +69,13 @@ extension MempoolPool {
         dirty.insert(address)
     }
 
+    /// Has the next `revalidate` rebuild every sender: after the mempool missed
+    /// chain events (a bounded subscription dropped some), nothing it holds can
+    /// be trusted to match the chain until rebuilt from accounts at one tip.
+    public mutating func markAllForRevalidation() {
+        dirty.formUnion(chains.keys)
+    }
+
     /// The addresses whose fresh accounts `revalidate` needs: those touched by
     /// chain events since the last revalidation that have pending transfers or
     /// candidates from disconnected blocks. Forgets the other touched ones.
@@ -82,6 +90,7 @@ extension MempoolPool {
     /// the balance covers the running total. Pending transfers left out are
     /// removed (`.invalidated`); candidates taken in are `.accepted`. Then the
     /// lowest fee-rate chain ends are evicted if the pool is over its limits.
+    /// A rebuilt chain holds at most `config.maxPerSender` transfers.
     public mutating func revalidate(accounts: [Address: Account], now: UInt64) -> [MempoolEvent] {
         var removals: [MempoolEvent] = []
         var acceptances: [MempoolEvent] = []
@@ -104,12 +113,12 @@ extension MempoolPool {
             for (offset, id) in old.ids.enumerated() { pendingByNonce[old.firstNonce + UInt64(offset)] = id }
         }
 
-        var ids: [Hash256] = []
+        var rebuilt: [MempoolEntry] = []
         var kept = Set<Hash256>()
         var nonce = account.nonce
         var spent: UInt64 = 0
         let spendable = spendable(account)
-        while true {
+        while rebuilt.count < config.maxPerSender {
             let transfer: Transfer
             let comesBack: Bool
             if let candidate = candidates[nonce], entries[candidate.id] == nil {
@@ -124,12 +133,12 @@ extension MempoolPool {
             guard !overflow, total <= spendable else { break }
             spent = total
             if comesBack {
-                insertEntry(transfer, addedAt: now, verified: true)
-                acceptances.append(.accepted(transfer))
-            } else {
+                rebuilt.append(insertEntry(transfer, addedAt: now, verified: true))
+                acceptances.append(.accepted(transfer, origin: .local))
+            } else if let entry = entries[transfer.id] {
                 kept.insert(transfer.id)
+                rebuilt.append(entry)
             }
-            ids.append(transfer.id)
             guard nonce < .max else { break }
             nonce += 1
         }
@@ -137,7 +146,7 @@ extension MempoolPool {
         for id in old?.ids ?? [] where !kept.contains(id) && removeEntry(id) != nil {
             removals.append(.removed(id, reason: .invalidated))
         }
-        chains[address] = ids.isEmpty ? nil : SenderChain(firstNonce: account.nonce, ids: ids)
+        chains[address] = rebuilt.isEmpty ? nil : SenderChain(firstNonce: account.nonce, entries: rebuilt)
         noteTail(of: address)
     }
 }

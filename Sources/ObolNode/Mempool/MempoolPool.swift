@@ -86,14 +86,17 @@ public struct MempoolPool: Sendable {
     /// one, and so must the part of it the next block may spend (newly mined
     /// coins wait for coinbase maturity: `.invalid(.immatureCoinbaseSpend)`). When the pool is full, lower fee-rate chain ends of other senders
     /// are evicted. The signature is verified last, only when `.unchecked`.
+    /// A sender holds at most `config.maxPerSender` pending transfers. The cost
+    /// is constant in the sender's pending count, except for a replacement.
     public mutating func add(_ transfer: Transfer, account: Account, now: UInt64,
-                             signature: SignatureStatus = .unchecked) throws(MempoolRejection) -> [MempoolEvent] {
+                             signature: SignatureStatus = .unchecked,
+                             origin: Origin = .local) throws(MempoolRejection) -> [MempoolEvent] {
         try precheck(transfer)
         let sender = transfer.senderAddress
         // A chain wholly below the account's nonce is stale: the pool has not yet
         // processed the block that used those nonces. It is dropped on admission.
-        let existing = chains[sender]
-        let chain = existing.flatMap { account.nonce > $0.endNonce ? nil : $0 }
+        var existing = chains[sender]
+        var chain = existing.flatMap { account.nonce > $0.endNonce ? nil : $0 }
         let staleIDs = chain == nil ? existing?.ids ?? [] : []
         let expected = chain?.endNonce ?? account.nonce
         guard transfer.nonce >= max(account.nonce, chain?.firstNonce ?? 0) else {
@@ -105,11 +108,13 @@ public struct MempoolPool: Sendable {
         }
 
         // Earlier live pending transfers of the sender plus this one.
-        let ids = chain?.ids ?? []
+        var ids = chain?.ids ?? []
         let position = replacedIndex ?? ids.count
         let liveFrom = chain.map { account.nonce > $0.firstNonce ? Int(account.nonce - $0.firstNonce) : 0 } ?? 0
-        var needed: UInt64 = 0
-        for id in ids[min(liveFrom, position)..<position] { needed = saturatingAdd(needed, cost(id)) }
+        guard replacedIndex != nil || ids.count - liveFrom < config.maxPerSender else {
+            throw .tooManyPending(limit: config.maxPerSender)
+        }
+        var needed: UInt64 = chain?.cost(min(liveFrom, position)..<position) ?? 0
         needed = saturatingAdd(needed, transfer.totalCost ?? .max)
         guard needed <= account.balance else {
             throw .insufficientBalance(balance: account.balance, needed: needed)
@@ -153,7 +158,10 @@ public struct MempoolPool: Sendable {
             guard transfer.hasValidSignature else { throw .invalid(.invalidSignature(transfer.id)) }
         }
 
-        // Commit.
+        // Commit. The local copies of the chain go first, so that it grows in
+        // place below (a copy would cost its length on every admission).
+        let replacedID = replacedIndex.map { ids[$0] }
+        (existing, chain, ids) = (nil, nil, [])
         var events: [MempoolEvent] = []
         for id in evictions { events += evictTail(id) }
         if !staleIDs.isEmpty {
@@ -161,19 +169,18 @@ public struct MempoolPool: Sendable {
             chains[sender] = nil
         }
         let entry = insertEntry(transfer, addedAt: now, verified: true)
-        if let index = replacedIndex {
-            let oldID = ids[index]
+        if let index = replacedIndex, let oldID = replacedID {
             removeEntry(oldID)
             events.append(.removed(oldID, reason: .replaced))
             if let dropFrom { events += truncate(sender, from: dropFrom, firstReason: .invalidated) }
-            chains[sender]?.ids[index] = entry.id
+            chains[sender]?.replace(at: index, with: entry)
         } else if chains[sender] != nil {
-            chains[sender]?.ids.append(entry.id)
+            chains[sender]?.append(entry)
         } else {
-            chains[sender] = SenderChain(firstNonce: transfer.nonce, ids: [entry.id])
+            chains[sender] = SenderChain(firstNonce: transfer.nonce, entries: [entry])
         }
         noteTail(of: sender)
-        events.append(.accepted(transfer))
+        events.append(.accepted(transfer, origin: origin))
         compactHeapsIfNeeded()
         return events
     }
@@ -203,12 +210,13 @@ public struct MempoolPool: Sendable {
     /// the rest `.invalidated` (they would leave a nonce gap).
     mutating func truncate(_ sender: Address, from index: Int,
                            firstReason: MempoolRemovalReason) -> [MempoolEvent] {
-        guard var chain = chains[sender], index < chain.ids.count else { return [] }
+        guard chains[sender].map({ index < $0.count }) == true, var chain = chains.removeValue(forKey: sender)
+        else { return [] }
         var events: [MempoolEvent] = []
         for (offset, id) in chain.ids[index...].enumerated() where removeEntry(id) != nil {
             events.append(.removed(id, reason: offset == 0 ? firstReason : .invalidated))
         }
-        chain.ids.removeSubrange(index...)
+        chain.removeSuffix(from: index)
         chains[sender] = chain.ids.isEmpty ? nil : chain
         noteTail(of: sender)
         return events

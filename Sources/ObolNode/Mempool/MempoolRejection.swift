@@ -15,6 +15,8 @@ public enum MempoolRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case insufficientBalance(balance: UInt64, needed: UInt64)
     /// Replaces a pending transfer with the same nonce but does not pay enough more.
     case replacementFeeTooLow(minimum: UInt64, actual: UInt64)
+    /// The sender already has `limit` pending transfers (`MempoolConfig.maxPerSender`).
+    case tooManyPending(limit: Int)
     /// The mempool is full and the transfer's fee rate does not beat what could be evicted.
     case full
 
@@ -26,6 +28,7 @@ public enum MempoolRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .nonceGap: "nonce-gap"
         case .insufficientBalance: "insufficient-balance"
         case .replacementFeeTooLow: "replacement-fee-too-low"
+        case .tooManyPending: "too-many-pending"
         case .full: "mempool-full"
         }
     }
@@ -44,6 +47,8 @@ public enum MempoolRejection: Error, Sendable, Equatable, CustomStringConvertibl
             "insufficient-balance: needs \(needed) including the sender's pending transfers, balance is \(balance)"
         case let .replacementFeeTooLow(minimum, actual):
             "replacement-fee-too-low: replacing a pending transfer needs a fee of at least \(minimum), got \(actual)"
+        case let .tooManyPending(limit):
+            "too-many-pending: the sender already has \(limit) pending transfers; wait for some to confirm"
         case .full:
             "mempool-full: the mempool is full and the fee rate is too low to take the place of another transfer"
         }

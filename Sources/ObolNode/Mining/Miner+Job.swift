@@ -4,11 +4,14 @@ extension Miner {
     /// One job: read the context and the mempool template, then run proof of
     /// work round after round (a round ends when every worker has exhausted
     /// its slice; the next one bumps the extra nonce) until a block is found
-    /// or the job is stopped.
-    func runJob(id: Int, includeTransfers: Bool, control: JobControl,
+    /// or the job is stopped. A job for `expectedBase` whose context is
+    /// another tip (the chain moved on meanwhile) ends at once: the newer tip
+    /// is on its way to the run loop.
+    func runJob(id: Int, includeTransfers: Bool, expectedBase: Hash256? = nil, control: JobControl,
                 based: @Sendable (Hash256) -> Void) async -> MiningJobEnd {
         let context = await context()
         guard !control.isStopRequested else { return .stopped }
+        if let expectedBase, context.previousHash != expectedBase { return .stopped }
         based(context.previousHash)
         var candidates = [Transfer]()
         if includeTransfers {

@@ -5,7 +5,9 @@ import Synchronization
 /// Mines blocks on the best tip: builds a template, runs proof of work on
 /// `config.threads` dedicated threads, submits what it finds, and starts
 /// over whenever the tip changes, a block is found, or (at a bounded rate)
-/// the mempool changes.
+/// the mempool changes. A new tip stops the running job within one scan
+/// chunk; in the node, the next job starts once the mempool has handled that
+/// tip (`run(tips:mempoolTips:mempoolChanges:)`).
 ///
 /// It owns nothing but the current job. The chain and the mempool are reached
 /// through the closures given to `init`, so the miner is tested without them.
@@ -14,8 +16,12 @@ public final class Miner: Sendable {
     struct Hooks: Sendable {
         /// The nonces a job round splits between its workers.
         var nonceSpace: ClosedRange<UInt64> = NoncePartition.fullSpace
-        /// Called on the worker thread before each chunk.
+        /// Called on the worker thread before each chunk (the worker looks at
+        /// the stop flag again after it returns).
         var onScanChunk: (@Sendable (ScanChunk) -> Void)?
+        /// Called when the run loop asks job `id` to stop (a new tip, a
+        /// replacement, the end of the run).
+        var onStopRequested: (@Sendable (Int) -> Void)?
     }
 
     private struct State {
@@ -29,6 +35,7 @@ public final class Miner: Sendable {
     private enum Input: Sendable {
         case tip(Hash256)
         case tipsEnded
+        case mempoolTip(Hash256)
         case mempoolChanged
         case refreshTimerFired
         case jobBased(id: Int, previousHash: Hash256)
@@ -41,7 +48,6 @@ public final class Miner: Sendable {
     public let params: ChainParams
     public let config: MinerConfig
     let clock: any NodeClock
-    let timer: any Clock<Duration>
     let logger: Logger
     let context: @Sendable () async -> MiningContext
     let transfers: @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer]
@@ -52,22 +58,21 @@ public final class Miner: Sendable {
     private let isRunning = Atomic<Bool>(false)
 
     /// - Parameters:
-    ///   - clock: wall-clock seconds for block timestamps.
-    ///   - timer: measures and sleeps out `templateRefreshInterval` (a manual clock in tests).
+    ///   - clock: wall-clock seconds for block timestamps; its monotonic reading
+    ///     measures and sleeps out `templateRefreshInterval` (a manual clock in tests).
     ///   - context: what the next block builds on (from `ChainActor`).
     ///   - transfers: the mempool's block template, at most `maxCount` transfers in `maxBytes` bytes.
     ///   - submit: hands a found block to the chain.
     public convenience init(params: ChainParams, config: MinerConfig, clock: any NodeClock,
-                            timer: any Clock<Duration> = ContinuousClock(),
                             logger: Logger = Logger(label: "obol.miner"),
                             context: @escaping @Sendable () async -> MiningContext,
                             transfers: @escaping @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer],
                             submit: @escaping @Sendable (Block) async -> SubmitResult) {
-        self.init(params: params, config: config, clock: clock, timer: timer, logger: logger, hooks: Hooks(),
+        self.init(params: params, config: config, clock: clock, logger: logger, hooks: Hooks(),
                   context: context, transfers: transfers, submit: submit)
     }
 
-    init(params: ChainParams, config: MinerConfig, clock: any NodeClock, timer: any Clock<Duration>,
+    init(params: ChainParams, config: MinerConfig, clock: any NodeClock,
          logger: Logger, hooks: Hooks,
          context: @escaping @Sendable () async -> MiningContext,
          transfers: @escaping @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer],
@@ -75,7 +80,6 @@ public final class Miner: Sendable {
         self.params = params
         self.config = config
         self.clock = clock
-        self.timer = timer
         self.logger = logger
         self.hooks = hooks
         self.context = context
@@ -103,49 +107,75 @@ public final class Miner: Sendable {
     }
 
     /// Mines until cancelled, or until `tips` finishes. One run at a time:
-    /// a second concurrent call returns at once.
+    /// a second concurrent call returns at once. A new tip replaces the job at once.
     ///
     /// - Parameters:
-    ///   - tips: a value whenever the best tip changes (the node maps
-    ///     `ChainEvent.tipChanged` into it with `.bufferingNewest(1)`).
+    ///   - tips: a value whenever the best tip changes (`.bufferingNewest(1)`).
     ///   - mempoolChanges: a value whenever the mempool changed (`.bufferingNewest(1)`).
     public func run(tips: AsyncStream<Hash256>, mempoolChanges: AsyncStream<Void>) async {
+        await run(tips: tips, mempoolTips: nil, mempoolChanges: mempoolChanges)
+    }
+
+    /// Mines as `run(tips:mempoolChanges:)`, except that a new tip only stops
+    /// the job (within one scan chunk), and the next job starts once the
+    /// mempool reports the same tip in `mempoolTips`: its template then holds
+    /// no transfer that the tip confirmed.
+    ///
+    /// - Parameters:
+    ///   - tips: the chain's tips, straight from its events (the node subscribes
+    ///     with `.bufferingNewest(1)`, keeping only `tipChanged`).
+    ///   - mempoolTips: the tips the mempool has handled (`.bufferingNewest(1)`).
+    public func run(tips: AsyncStream<Hash256>, mempoolTips: AsyncStream<Hash256>?,
+                    mempoolChanges: AsyncStream<Void>) async {
         guard isRunning.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             logger.error("Miner.run called while already running; ignoring")
             return
         }
         defer { isRunning.store(false, ordering: .releasing) }
-        await run(tips: tips, mempoolChanges: mempoolChanges, timer: timer)
+        await run(tips: tips, mempoolTips: mempoolTips, mempoolChanges: mempoolChanges, timer: clock.timer)
     }
 
-    private func run<C: Clock>(tips: AsyncStream<Hash256>, mempoolChanges: AsyncStream<Void>, timer: C) async
+    private func run<C: Clock>(tips: AsyncStream<Hash256>, mempoolTips: AsyncStream<Hash256>?,
+                               mempoolChanges: AsyncStream<Void>, timer: C) async
         where C.Duration == Duration
     {
         let (inputs, input) = AsyncStream<Input>.makeStream()
-        var controller = MiningController<C.Instant>(refreshInterval: config.templateRefreshInterval)
+        var controller = MiningController<C.Instant>(refreshInterval: config.templateRefreshInterval,
+                                                     waitsForMempool: mempoolTips != nil)
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await tip in tips { input.yield(.tip(tip)) }
                 input.yield(.tipsEnded)
             }
+            if let mempoolTips {
+                group.addTask {
+                    for await tip in mempoolTips { input.yield(.mempoolTip(tip)) }
+                }
+            }
             group.addTask {
                 for await _ in mempoolChanges { input.yield(.mempoolChanged) }
             }
-            var running: JobControl?
+            var running: (id: Int, control: JobControl)?
             var action: MiningController<C.Instant>.Action? = controller.start(now: timer.now)
             var iterator = inputs.makeAsyncIterator()
             loop: while true {
                 switch action {
                 case let .startJob(id, includeTransfers)?:
-                    running?.requestStop()
+                    if let running { self.requestStop(running) }
                     let control = JobControl()
-                    running = control
+                    running = (id, control)
+                    let base = controller.expectedBase
                     group.addTask {
-                        let end = await self.runJob(id: id, includeTransfers: includeTransfers, control: control) {
+                        let end = await self.runJob(id: id, includeTransfers: includeTransfers, expectedBase: base,
+                                                    control: control) {
                             input.yield(.jobBased(id: id, previousHash: $0))
                         }
                         input.yield(.jobEnded(id: id, end))
                     }
+                case .stopJob?:
+                    if let running { self.requestStop(running) }
+                    running = nil
+                    state.withLock { $0.stats.currentJobHeight = nil }
                 case let .armRefreshTimer(deadline)?:
                     group.addTask {
                         guard (try? await timer.sleep(until: deadline, tolerance: nil)) != nil else { return }
@@ -160,6 +190,7 @@ public final class Miner: Sendable {
                 switch next {
                 case let .tip(tip): action = controller.tipChanged(tip, now: now)
                 case .tipsEnded: break loop
+                case let .mempoolTip(tip): action = controller.mempoolCaughtUp(tip, now: now)
                 case .mempoolChanged: action = controller.mempoolChanged(now: now)
                 case .refreshTimerFired: action = controller.refreshTimerFired(now: now)
                 case let .jobBased(id, previousHash):
@@ -168,11 +199,16 @@ public final class Miner: Sendable {
                 case let .jobEnded(id, end): action = controller.jobEnded(id: id, end, now: now)
                 }
             }
-            running?.requestStop()
+            if let running { self.requestStop(running) }
             input.finish()
             group.cancelAll()
         }
         state.withLock { $0.stats.currentJobHeight = nil }
+    }
+
+    private func requestStop(_ job: (id: Int, control: JobControl)) {
+        job.control.requestStop()
+        hooks.onStopRequested?(job.id)
     }
 
     func publish(_ event: MinerEvent) {

@@ -64,6 +64,8 @@ enum MiningWorker {
             let count = remaining >= chunkSize ? chunkSize : remaining + 1
             observer?(ScanChunk(jobID: assignment.jobID, extraNonce: assignment.extraNonce,
                                 worker: assignment.worker, start: next, count: count))
+            // A test hook may hold the worker here: look at the flag again.
+            if observer != nil, control.shouldStopScanning { break }
             if let nonce = scanner.scan(from: next, count: count) {
                 let done = nonce - next + 1
                 control.addScanned(done)
