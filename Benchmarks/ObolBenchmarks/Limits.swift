@@ -7,6 +7,7 @@ import CSHA256
 import Foundation
 import ObolCore
 import ObolNode
+import ObolStore
 import Synchronization
 
 enum LimitMetric {
