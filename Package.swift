@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ObolCore", targets: ["ObolCore"]),
+        .library(name: "ObolWire", targets: ["ObolWire"]),
         .library(name: "ObolNode", targets: ["ObolNode"]),
         .library(name: "ObolStore", targets: ["ObolStore"]),
         .library(name: "Obol", targets: ["Obol"]),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // C
@@ -30,6 +32,14 @@ let package = Package(
 
         // Pure core: value types and consensus rules.
         .target(name: "ObolCore", dependencies: ["CSecp256k1", "CSHA256"], swiftSettings: settings),
+
+        // The peer-to-peer protocol as plain values: messages and their codec, the
+        // Noise handshake and cipher states, the per-peer state machine. No NIO, no I/O.
+        .target(
+            name: "ObolWire",
+            dependencies: ["ObolCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
 
         // The actors, the store's protocol and write queue, and the node that composes them.
         .target(
@@ -93,6 +103,8 @@ let package = Package(
 
         .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode"], swiftSettings: settings),
 
+        .testTarget(name: "ObolWireTests", dependencies: ["ObolWire", "ObolCore", "ObolTestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(name: "ObolCoreTests", dependencies: ["ObolCore", "ObolTestSupport", "CSHA256"],
                     swiftSettings: settings),
         // The SQLite store's tests open databases with GRDB directly to damage or age them.
