@@ -1,5 +1,3 @@
-import ObolCore
-
 /// Why the mempool refused a transfer. The description is meant for people
 /// (the HTTP API shows it); `code` is a short stable name for programs.
 public enum MempoolRejection: Error, Sendable, Equatable, CustomStringConvertible {
