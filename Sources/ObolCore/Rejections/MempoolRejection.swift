@@ -18,6 +18,24 @@ public enum MempoolRejection: Error, Sendable, Equatable, CustomStringConvertibl
     /// The mempool is full and the transfer's fee rate does not beat what could be evicted.
     case full
 
+    /// True when the transfer breaks a rule that holds whatever the chain's
+    /// state (a bad signature, another network, a malformed amount, fee or
+    /// data): a peer that relays it is at fault. Refusals that honest peers
+    /// cause by racing the chain or by our own limits are not: a nonce just
+    /// mined or skipped ahead, a balance just spent, coins not yet mature, a
+    /// duplicate, a replacement that pays too little, a full pool or sender.
+    public var isPeerFault: Bool {
+        switch self {
+        case let .invalid(error):
+            switch error {
+            case .badNonce, .insufficientBalance, .immatureCoinbaseSpend, .nonceOverflow: false
+            default: true
+            }
+        case .duplicate, .nonceTooLow, .nonceGap, .insufficientBalance, .replacementFeeTooLow, .tooManyPending, .full:
+            false
+        }
+    }
+
     public var code: String {
         switch self {
         case let .invalid(error): error.rule
