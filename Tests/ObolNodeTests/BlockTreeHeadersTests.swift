@@ -29,6 +29,20 @@ func tree(_ builder: ChainBuilder, connected: UInt64) -> BlockTree {
 /// The block tree's headers-first bookkeeping, driven directly.
 @Suite(.timeLimit(.minutes(1)))
 struct BlockTreeHeadersTests {
+    @Test func loadingLeavesOutStoredHeadersWhoseParentIsMissing() throws {
+        // A crash can keep a header written while its parent's entry was still queued.
+        var builder = ChainBuilder()
+        try builder.mine(count: 4)
+        let genesis = builder.genesis
+        let root = BlockIndexEntry(hash: genesis.hash, header: genesis.header, chainWork: builder.chainWork(at: 0),
+                                   status: .valid)
+        let stored = [root] + indexEntries(builder, bodies: true).prefix(2) + indexEntries(builder, from: 4)
+        let tree = try #require(BlockTree(entries: stored, tip: builder.block(at: 2).hash))
+        #expect(!tree.contains(builder.block(at: 4).hash))
+        #expect(tree.bestHeader.hash == builder.block(at: 2).hash)
+        #expect(tree.bestHeaderChain.count == 3)
+    }
+
     @Test func tracksTheBestHeaderApartFromTheTip() throws {
         var builder = ChainBuilder()
         try builder.mine(count: 6)

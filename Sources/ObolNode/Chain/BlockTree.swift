@@ -24,9 +24,15 @@ public struct BlockTree: Sendable {
     }
 
     /// Rebuilds the tree from stored entries, with the best chain ending at `tip`.
-    /// Linear in the number of entries.
+    /// Entries whose parent is not stored are left out: a header written while
+    /// its parent's entry was still queued (the parent's body being validated)
+    /// can outlive that parent in a crash; it is fetched again. Linear in the
+    /// number of entries (after sorting them).
     public init?(entries stored: [BlockIndexEntry], tip: Hash256) {
-        for entry in stored.sorted(by: { $0.height < $1.height }) { insert(entry) }
+        for entry in stored.sorted(by: { $0.height < $1.height })
+        where entry.height == 0 || entries[entry.previousHash] != nil {
+            insert(entry)
+        }
         guard var cursor = entries[tip] else { return nil }
         var chain = [cursor.hash]
         while cursor.height > 0 {

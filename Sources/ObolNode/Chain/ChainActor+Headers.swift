@@ -41,7 +41,7 @@ extension ChainActor {
     /// header chain's work is below `params.minimumChainWork`.
     public func blocksToFetch(window: Int) -> [Hash256] {
         guard chain.tree.bestHeader.chainWork >= params.minimumChainWork else { return [] }
-        return chain.tree.blocksToFetch(window: window) { orphans.contains($0) }
+        return chain.tree.blocksToFetch(window: window) { holdsBody($0) }
     }
 
     /// The work a batch's chain carries: its parent's, plus that of each
@@ -97,9 +97,9 @@ extension ChainActor {
     /// height order, once they are worth it.
     func validateWaitingBodies() async {
         guard chain.tree.bestHeader.chainWork >= params.minimumChainWork else { return }
-        for hash in chain.tree.blocksToFetch(window: options.orphanCapacity) {
-            guard isWorthValidating(hash), let waiting = orphans.take(hash) else { return }
-            switch await accept(waiting.block, hash: hash, origin: waiting.origin) {
+        for hash in chain.tree.blocksToFetch(window: options.waitingBodyCapacity) {
+            guard isWorthValidating(hash), let held = takeBody(hash) else { return }
+            switch await accept(held.block, hash: hash, origin: held.origin) {
             case .connected, .sideBranch: await processWaiting(after: hash)
             default: return
             }

@@ -18,13 +18,13 @@ extension ChainActor {
         } else {
             unwritten = update
         }
-        if (unwritten?.connected.count ?? 0) >= options.commitBatch || ContinuousClock.now - lastWrite >= options.commitDelay {
+        if (unwritten?.connected.count ?? 0) >= options.commitBatch || clock.elapsed() - lastWrite >= options.commitDelay {
             handOverUnwritten()
         }
     }
 
     func handOverUnwritten() {
-        lastWrite = .now
+        lastWrite = clock.elapsed()
         guard let pending = unwritten else { return }
         unwritten = nil
         writer.enqueue(.tip(pending))
@@ -66,7 +66,7 @@ extension ChainActor {
     /// Hands queued tip moves that have waited `commitDelay` to the writer;
     /// throws the store's error while writes keep failing.
     public func flushIfDue() throws {
-        if unwritten != nil, ContinuousClock.now - lastWrite >= options.commitDelay { handOverUnwritten() }
+        if unwritten != nil, clock.elapsed() - lastWrite >= options.commitDelay { handOverUnwritten() }
         if let failure = writer.failure { throw failure }
     }
 }

@@ -17,8 +17,12 @@ public actor ChainActor: AccountProvider {
     let logger: Logger
 
     var chain: ChainState
-    /// Bodies waiting in memory: orphans, and bodies not (yet) worth validating.
+    /// Bodies whose parent is unknown.
     var orphans: OrphanPool
+    /// Bodies whose header is known, not (yet) validated: their parent's body
+    /// is missing, or their branch is not worth validating yet. Apart from the
+    /// orphans, so that cheap orphans cannot push them out.
+    var waiting: OrphanPool
     /// Recently refused block hashes (bounded), answered without re-validation.
     var recentlyInvalid: Set<Hash256> = []
     /// Blocks whose bodies are being validated right now (across the
@@ -31,7 +35,8 @@ public actor ChainActor: AccountProvider {
     /// Tip moves that only connect blocks, merged, not yet handed to the
     /// writer (see ChainActor+WriteBehind.swift).
     var unwritten: TipUpdate?
-    var lastWrite = ContinuousClock.now
+    /// When tip moves were last handed to the writer (`clock.elapsed()`).
+    var lastWrite: Duration = .zero
 
     /// Opens the chain from `store`, writing genesis first if the store is new.
     /// Loading re-verifies nothing and is linear in the chain's length.
@@ -44,6 +49,7 @@ public actor ChainActor: AccountProvider {
         self.options = options
         self.logger = logger
         orphans = OrphanPool(capacity: options.orphanCapacity)
+        waiting = OrphanPool(capacity: options.waitingBodyCapacity)
         writer = StoreWriter(store: store, logger: logger)
         let genesis = params.genesisBlock
         let genesisHash = genesis.hash
@@ -126,7 +132,14 @@ public actor ChainActor: AccountProvider {
                              minimumTimestamp: ctx.medianTimePast + 1)
     }
 
-    public var orphanCount: Int { orphans.count }
+    /// Bodies held in memory unvalidated: orphans and bodies waiting for their parent's body or for work.
+    public var orphanCount: Int { orphans.count + waiting.count }
+
+    /// Whether a body for `hash` waits in memory (either pool).
+    func holdsBody(_ hash: Hash256) -> Bool { waiting.contains(hash) || orphans.contains(hash) }
+
+    /// Takes a body for `hash` out of memory (either pool).
+    func takeBody(_ hash: Hash256) -> (block: Block, origin: Origin)? { waiting.take(hash) ?? orphans.take(hash) }
 
     // MARK: Submitting blocks
 
@@ -158,7 +171,7 @@ public actor ChainActor: AccountProvider {
     func processWaiting(after hash: Hash256) async {
         var parents = [hash]
         while let parent = parents.popLast() {
-            for (child, origin) in orphans.takeChildren(of: parent) {
+            for (child, origin) in waiting.takeChildren(of: parent) + orphans.takeChildren(of: parent) {
                 let childHash = child.hash
                 switch await accept(child, hash: childHash, origin: origin) {
                 case .connected, .sideBranch: parents.append(childHash)
@@ -194,46 +207,44 @@ public actor ChainActor: AccountProvider {
         return result
     }
 
-    /// An orphan must carry real work and a well-formed body (its Merkle root
-    /// matching the header) before it takes room.
+    /// An orphan must carry real work (at least the network's easiest
+    /// target) and a well-formed body before it takes room.
     private func keepOrphan(_ block: Block, hash: Hash256, origin: Origin) -> SubmitResult {
-        if orphans.contains(hash) { return .duplicate }
+        if holdsBody(hash) { return .duplicate }
         do throws(ValidationError) {
             try HeaderValidator.checkProofOfWork(block.header)
             if let target = block.header.bits.target, target > params.maxTarget { throw .proofOfWorkTooWeak }
-            try BlockValidator.checkSanity(block, params: params)
         } catch {
             return .invalid(rejection(hash, error))
         }
-        orphans.add(block, hash: hash, origin: origin)
-        return .orphan
+        return hold(block, hash: hash, origin: origin, asOrphan: true) ?? .orphan
     }
 
     /// The body of a block whose header is in the tree (header-valid).
     private func acceptBody(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
         var block = block
         // A copy waiting in memory passed the Merkle check: it is the genuine body.
-        let parked = orphans.contains(hash)
+        let parked = holdsBody(hash)
         guard isWorthValidating(hash) else {
             if parked { return .headerOnly(height: block.height) }
-            return park(block, hash: hash, origin: origin) ?? .headerOnly(height: block.height)
+            return hold(block, hash: hash, origin: origin) ?? .headerOnly(height: block.height)
         }
-        if let waiting = orphans.take(hash) { block = waiting.block }
+        if let held = takeBody(hash) { block = held.block }
         // Ancestors whose bodies wait in memory are validated first, oldest first.
         var pending: [Hash256] = []
         var cursor = block.header.previousHash
         while let e = chain.tree.entry(cursor), e.status == .headerValid, !e.hasBody {
-            guard orphans.contains(cursor) else {
+            guard holdsBody(cursor) else {
                 // The parent's body has not arrived: wait for it.
-                return park(block, hash: hash, origin: origin) ?? .orphan
+                return hold(block, hash: hash, origin: origin) ?? .orphan
             }
             pending.append(cursor)
             cursor = e.previousHash
         }
         for ancestor in pending.reversed() {
             // Evicted meanwhile (the pool is bounded): this body waits for it again.
-            guard let waiting = orphans.take(ancestor) else { return park(block, hash: hash, origin: origin) ?? .orphan }
-            switch await validateBody(waiting.block, hash: ancestor, origin: waiting.origin) {
+            guard let held = takeBody(ancestor) else { return hold(block, hash: hash, origin: origin) ?? .orphan }
+            switch await validateBody(held.block, hash: ancestor, origin: held.origin) {
             case .connected, .sideBranch, .duplicate: continue
             default: return .invalid(.invalidAncestor(ancestor))
             }
@@ -241,16 +252,17 @@ public actor ChainActor: AccountProvider {
         return await validateBody(block, hash: hash, origin: origin)
     }
 
-    /// Keeps a body in memory unvalidated, after the cheap sanity check
-    /// (Merkle root) so that a tampered copy never takes the slot; returns
-    /// the rejection when that check fails.
-    private func park(_ block: Block, hash: Hash256, origin: Origin) -> SubmitResult? {
+    /// Keeps a body in memory unvalidated (with the orphans, or with the
+    /// bodies whose header is known), after the cheap sanity check (Merkle
+    /// root), so that a tampered copy never takes the slot; returns the
+    /// rejection when that check fails.
+    private func hold(_ block: Block, hash: Hash256, origin: Origin, asOrphan: Bool = false) -> SubmitResult? {
         do throws(ValidationError) {
             try BlockValidator.checkSanity(block, params: params)
         } catch {
             return .invalid(rejection(hash, error))
         }
-        orphans.add(block, hash: hash, origin: origin)
+        if asOrphan { orphans.add(block, hash: hash, origin: origin) } else { waiting.add(block, hash: hash, origin: origin) }
         return nil
     }
 

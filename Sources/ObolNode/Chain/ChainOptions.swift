@@ -2,8 +2,15 @@
 public struct ChainOptions: Sendable {
     /// Side branches this many blocks behind the tip lose their bodies.
     public var pruneDepth: UInt64
-    /// Blocks with unknown parents kept at most.
+    /// Blocks with unknown parents kept in memory at most. They cost a sender
+    /// little (any proof of work at or below the network's easiest target), so
+    /// they only ever push out each other, never the bodies below.
     public var orphanCapacity: Int
+    /// Bodies whose header is known kept in memory at most, unvalidated: those
+    /// waiting for their parent's body (blocks arriving out of order during a
+    /// sync) or for their branch to gain the work to be worth validating.
+    /// Memory: at most this many × `maxBlockSize`.
+    public var waitingBodyCapacity: Int
     /// Tip moves are written to the store together once this many blocks
     /// are waiting, or once `commitDelay` has passed since the last write
     /// (see `ChainActor.flush()`). 1 writes every block at once.
@@ -23,8 +30,10 @@ public struct ChainOptions: Sendable {
     /// must still mine every header at the expected target.
     public var maxForkDepth: UInt64
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, commitBatch: Int = 256,
-                commitDelay: Duration = .seconds(1), writeBacklog: Int = 512, maxForkDepth: UInt64 = 288) {
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, waitingBodyCapacity: Int = 128,
+                commitBatch: Int = 256, commitDelay: Duration = .seconds(1), writeBacklog: Int = 512,
+                maxForkDepth: UInt64 = 288) {
+        self.waitingBodyCapacity = max(1, waitingBodyCapacity)
         self.maxForkDepth = max(1, maxForkDepth)
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity
