@@ -53,6 +53,21 @@ final class FlakyStore: ChainStore {
         #expect(await chain.submit(genuine) == .connected(height: 1, disconnected: 0))
     }
 
+    @Test func aBlockWhoseRootCommitsToABadSignatureIsInvalidForGood() async throws {
+        let builder = ChainBuilder()
+        let transfer = builder.transfer(to: bob, amount: ChainParams.coin)
+        let forged = transfer.withSignature(Signature(bytes: [UInt8](repeating: 7, count: 64))!)
+        // Mined with the forged signature under its Merkle root: no copy of it can be valid.
+        let block = builder.assemble([.coinbase(builder.coinbase(fees: forged.fee)), .transfer(forged)])
+        let chain = try makeChain(builder)
+        #expect(await chain.submitHeaders([block.header]).accepted == 1)
+        #expect(await chain.blocksToFetch(window: 10) == [block.hash])
+        #expect(await chain.submit(block) == .invalid(.rule(.invalidSignature(forged.id))))
+        #expect(await chain.entry(block.hash)?.status == .invalid)
+        #expect(await chain.blocksToFetch(window: 10).isEmpty, "not fetched again")
+        #expect(await chain.submit(block) == .invalid(.knownInvalid))
+    }
+
     @Test func refusesOrphansThatClaimAnEasierTargetThanTheNetworkAllows() async throws {
         let builder = ChainBuilder(params: .devnet)
         let header = BlockHeader(height: 9, previousHash: Hash256(hex: String(repeating: "ab", count: 32))!,

@@ -46,6 +46,17 @@ struct MinerControllerGatingTests {
         #expect(c.tipChanged(Self.tipB, now: Self.at(2)) == .startJob(id: 2, includeTransfers: true))
     }
 
+    @Test func afterOurBlockLostTheNextJobExpectsTheKnownTip() {
+        var c = Self.gated()
+        #expect(c.tipChanged(Self.tipA, now: Self.at(1)) == nil)
+        // Our block lost a race the chain has not reported yet.
+        let peerWon = MiningJobEnd.submitted(blockHash: Self.tipC, result: .sideBranch(height: 5))
+        #expect(c.jobEnded(id: 1, peerWon, now: Self.at(2)) == .startJob(id: 2, includeTransfers: true))
+        // A job that then reads the peer's newer tip ends unmined instead of
+        // mining a template from before the mempool handled it.
+        #expect(c.expectedBase == Self.tipA)
+    }
+
     @Test func ownBlockWaitsForTheMempoolBeforeTheNextJob() {
         var c = Self.gated()
         let found = MiningJobEnd.submitted(blockHash: Self.tipB, result: .connected(height: 2, disconnected: 0))

@@ -280,6 +280,13 @@ public actor ChainActor: AccountProvider {
         do {
             try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
+            // Signatures are checked only once sanity passed, so the header's
+            // Merkle root commits to these very signatures: the block itself is
+            // invalid, not just this copy. Forget it for good, so that it is not
+            // fetched and verified again and again.
+            if case .invalidSignature = error, chain.tree.entry(hash)?.status == .headerValid {
+                writer.enqueue(.status(.invalid, chain.tree.markInvalid(hash)))
+            }
             return .invalid(rejection(hash, error))
         }
         // State may have changed during the await.

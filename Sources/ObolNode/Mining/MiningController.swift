@@ -116,7 +116,11 @@ struct MiningController<Instant: InstantProtocol>: Sendable where Instant.Durati
                 jobBase = base
                 return nil
             }
-            return startJob(now: now, base: base)
+            // Our block lost: the next job expects the tip we know of, so a job
+            // that finds the chain already on a newer tip (whose template the
+            // mempool may not have caught up with) ends unmined, and that
+            // tip's report starts the next one.
+            return startJob(now: now, base: base ?? (waitsForMempool ? chainTip : nil))
         case .stopped:
             // A stop we asked for (the job was stopped or replaced first), or a
             // job that cannot mine (bad bits, a context off the expected tip):
