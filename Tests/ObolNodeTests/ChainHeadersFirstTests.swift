@@ -189,6 +189,22 @@ struct ChainHeadersFirstTests {
         #expect(await chain.bestHeader.hash == fork.tip.hash)
     }
 
+    @Test func boundsHeaderOnlyEntriesOffTheBestHeaderChain() async throws {
+        var main = ChainBuilder()
+        try main.mine(count: 6)
+        var fork = main.forked(at: 2, coinbaseData: [9])
+        try fork.mine(count: 3)  // height 5: less work than the tip
+        let chain = try makeChain(main, options: ChainOptions(maxSideHeaders: 2))
+        _ = await chain.submitAll(main.blocks.dropFirst().prefix(5))  // tip at 5
+        let side = await chain.submitHeaders(fork.blocks[3...].map(\.header))
+        #expect(side.accepted == 2)
+        #expect(side.rejection == .tooManySideHeaders)
+        #expect(!side.isPeerFault)
+        // A header that becomes the best header is still taken.
+        #expect(await chain.submitHeaders([main.tip.header]) == HeaderSubmitResult(accepted: 1, added: 1))
+        #expect(await chain.bestHeader.hash == main.tip.hash)
+    }
+
     @Test func forgetsBranchesThatCanNeverWinInTheTreeAndTheStore() async throws {
         var main = ChainBuilder()
         try main.mine(count: 2)

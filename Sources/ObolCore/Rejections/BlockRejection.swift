@@ -11,6 +11,9 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     /// The header forks more than `ChainOptions.maxForkDepth` blocks below
     /// the tip and carries no more work than the tip.
     case forkTooDeep(forkBelow: UInt64)
+    /// The header would not be the best header, and the node keeps as many
+    /// header-only side entries as it allows (`ChainOptions.maxSideHeaders`).
+    case tooManySideHeaders
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
         case let .unknownParent(hash): "unknown parent \(hash)"
         case .nonContinuousHeaders: "headers do not follow each other"
         case let .forkTooDeep(height): "forks below height \(height) with no more work than the tip"
+        case .tooManySideHeaders: "too many headers off the best header chain; try again later"
         }
     }
 
@@ -31,7 +35,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     public var isPeerFault: Bool {
         switch self {
         case .rule(.timestampTooFarInFuture): false
-        case .storage, .unknownParent, .forkTooDeep: false
+        case .storage, .unknownParent, .forkTooDeep, .tooManySideHeaders: false
         default: true
         }
     }

@@ -30,8 +30,21 @@ extension BlockTree {
             cursor = parent
         }
         let keep = added.isEmpty ? Int(cursor.height) + 1 : Int(entries[added.last!]!.height)
+        let left = bestHeaderChain[min(keep, bestHeaderChain.count)...]
         bestHeaderChain.removeSubrange(min(keep, bestHeaderChain.count)...)
         bestHeaderChain.append(contentsOf: added.reversed())
+        for moved in left { refreshSideHeader(moved) }
+        for moved in added { refreshSideHeader(moved) }
+    }
+
+    /// Keeps `sideHeaders` right for `hash`: in it when it is a header-only
+    /// entry off the best header chain.
+    mutating func refreshSideHeader(_ hash: Hash256) {
+        if let e = entries[hash], e.status == .headerValid, !e.hasBody, !isOnBestHeaderChain(hash) {
+            sideHeaders.insert(hash)
+        } else {
+            sideHeaders.remove(hash)
+        }
     }
 
     /// Finds the best header again by a scan (after entries were marked
@@ -42,6 +55,9 @@ extension BlockTree {
         for e in entries.values where e.status != .invalid && e.chainWork > best.chainWork { best = e }
         bestHeaderChain = mainChain
         setBestHeader(best.hash)
+        let onBest = Set(bestHeaderChain)
+        sideHeaders = Set(entries.values.filter { $0.status == .headerValid && !$0.hasBody && !onBest.contains($0.hash) }
+            .map(\.hash))
     }
 
     /// Header-only blocks of the best header chain above its fork from the
@@ -111,6 +127,7 @@ extension BlockTree {
             if children[e.previousHash]?.isEmpty == true { children[e.previousHash] = nil }
             children[hash] = nil
             sideBlocksWithBodies.remove(hash)
+            sideHeaders.remove(hash)
         }
         if touchedBest { recomputeBestHeader() }
     }

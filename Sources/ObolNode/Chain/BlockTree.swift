@@ -16,6 +16,10 @@ public struct BlockTree: Sendable {
     public internal(set) var bestHeaderChain: [Hash256] = []
     /// Side-branch blocks whose bodies are still stored.
     public internal(set) var sideBlocksWithBodies: Set<Hash256> = []
+    /// Header-only entries off the best header chain (their bodies are never
+    /// fetched unless their branch becomes the best): what a sender of cheap
+    /// side headers fills, so `ChainActor` bounds it.
+    public internal(set) var sideHeaders: Set<Hash256> = []
 
     public init(genesis: BlockIndexEntry) {
         insert(genesis)
@@ -110,6 +114,7 @@ public struct BlockTree: Sendable {
         if entry.status != .invalid, !bestHeaderChain.isEmpty, entry.chainWork > bestHeader.chainWork {
             setBestHeader(entry.hash)
         }
+        refreshSideHeader(entry.hash)
     }
 
     /// A header-only entry's body arrived and passed sanity and signatures.
@@ -118,6 +123,7 @@ public struct BlockTree: Sendable {
         entries[hash]!.status = .valid
         entries[hash]!.hasBody = true
         if !isOnMainChain(hash) { sideBlocksWithBodies.insert(hash) }
+        sideHeaders.remove(hash)
     }
 
     /// Marks `hash` and every descendant invalid; returns them.
@@ -128,6 +134,7 @@ public struct BlockTree: Sendable {
         while let h = stack.popLast() {
             guard entries[h] != nil else { continue }
             entries[h]!.status = .invalid
+            sideHeaders.remove(h)
             marked.append(h)
             stack.append(contentsOf: children[h] ?? [])
         }

@@ -12,6 +12,13 @@ extension ChainActor {
     /// the new headers make worth validating are validated then.
     public func submitHeaders(_ headers: [BlockHeader], origin: Origin = .local) async -> HeaderSubmitResult {
         var result = HeaderSubmitResult(accepted: 0, added: 0)
+        // Each new header is a store write: wait while the store lags, as `submit` does.
+        if writer.backlog > options.writeBacklog {
+            do { try await writer.waitForRoom(limit: options.writeBacklog / 2) } catch {
+                result.rejection = .storage("the chain cannot be written: \(error)")
+                return result
+            }
+        }
         let claimed = claimedWork(of: headers)
         var previous: Hash256?
         for header in headers {
@@ -86,6 +93,9 @@ extension ChainActor {
         if chain.tree.forksTooDeep(parent: parent.hash, work: max(work, claimedWork ?? .zero),
                                    maxDepth: options.maxForkDepth) {
             return (.forkTooDeep(forkBelow: deadFloor), false)
+        }
+        if work <= chain.tree.bestHeader.chainWork, chain.tree.sideHeaders.count >= options.maxSideHeaders {
+            return (.tooManySideHeaders, false)
         }
         let entry = BlockIndexEntry(hash: hash, header: header, chainWork: work, status: .headerValid, hasBody: false)
         chain.tree.insert(entry)

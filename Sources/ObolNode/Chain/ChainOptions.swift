@@ -29,10 +29,16 @@ public struct ChainOptions: Sendable {
     /// keeps 288 blocks, two days, for a similar purpose), while a spammer
     /// must still mine every header at the expected target.
     public var maxForkDepth: UInt64
+    /// Header-only entries off the best header chain kept at most. Past it, a
+    /// header that would not become the best header is refused (not the
+    /// sender's fault: it may be honest), until dead branches are pruned.
+    /// Bounds what cheap side headers can make a node store.
+    public var maxSideHeaders: Int
 
     public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, waitingBodyCapacity: Int = 128,
                 commitBatch: Int = 256, commitDelay: Duration = .seconds(1), writeBacklog: Int = 512,
-                maxForkDepth: UInt64 = 288) {
+                maxForkDepth: UInt64 = 288, maxSideHeaders: Int = 4_096) {
+        self.maxSideHeaders = max(1, maxSideHeaders)
         self.waitingBodyCapacity = max(1, waitingBodyCapacity)
         self.maxForkDepth = max(1, maxForkDepth)
         self.pruneDepth = pruneDepth
