@@ -51,13 +51,10 @@ extension Message {
 
     /// Decodes a payload held in an array (tests, tools).
     public static func decode(command: Command, payload: [UInt8]) throws(WireError) -> Message {
-        do {
-            return try payload.withUnsafeBytes { buffer throws(WireError) in try decode(command: command, payload: buffer) }
-        } catch let error as WireError {
-            throw error
-        } catch {
-            preconditionFailure("unreachable: \(error)")
+        let result = payload.withUnsafeBytes { buffer in
+            Result { () throws(WireError) in try decode(command: command, payload: buffer) }
         }
+        return try result.get()
     }
 
     private static func decodeInventory(_ reader: inout WireReader) throws(WireError) -> [InventoryItem] {

@@ -220,11 +220,21 @@ public struct PeerProtocol: Sendable {
         case let .requestHeaders(locator):
             actions.append(.send(.getheaders(HeaderRequest(locator: Array(locator.prefix(FrameLimits.maxLocatorHashes))))))
         case let .send(message):
-            if case let .block(block) = message { knownInventory.insert(.block(block.hash)) }
-            if case let .tx(transfer) = message { knownInventory.insert(.transfer(transfer)) }
+            markKnown(message)
             actions.append(.send(message))
         case .ourChainChanged, .disconnect:
             break
+        }
+    }
+
+    /// What we send the peer, it has (or knows of): never announce it back.
+    private mutating func markKnown(_ message: Message) {
+        switch message {
+        case let .block(block): knownInventory.insert(.block(block.hash))
+        case let .tx(transfer): knownInventory.insert(.transfer(transfer))
+        case let .headers(headers): for header in headers { knownInventory.insert(.block(header.hash)) }
+        case let .inv(items): for item in items { knownInventory.insert(item) }
+        default: break
         }
     }
 

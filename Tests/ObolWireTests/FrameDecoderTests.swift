@@ -131,6 +131,29 @@ private struct StreamFeeder {
         }
     }
 
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func aValidStreamWithOneByteChangedNeverTraps(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let bytes = Self.streamBytes
+        for _ in 0..<300 {
+            var mutated = bytes
+            mutated[Int.random(in: 0..<mutated.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            var feeder = StreamFeeder()
+            var offset = 0
+            do {
+                while offset < mutated.count {
+                    let size = min(mutated.count - offset, Int.random(in: 1...2_000, using: &random))
+                    try feeder.feed(mutated[offset..<offset + size])
+                    offset += size
+                }
+                // Undetected changes only alter field values: never the framing of what follows.
+                #expect(feeder.messages.count <= Self.stream.count)
+            } catch {
+                #expect(feeder.decoder.hasFailed)
+            }
+        }
+    }
+
     @Test(arguments: [5, 6, 7] as [UInt64])
     func randomGarbageNeverTrapsAndIsRefusedOrWaitedFor(seed: UInt64) {
         var random = SeededRandom(seed: seed)

@@ -39,8 +39,11 @@ import Testing
             #expect(message.payloadSize == limits.cap(for: message.command), "\(message.command)")
         }
         #expect(limits.cap(for: .block) == ChainParams.test.maxBlockSize)
-        #expect(limits.cap(for: .headers) == 192_004)
-        #expect(limits.cap(for: .inv) == 1_650_004)
+        // The numbers of PROTOCOL.md §10.2.
+        let documented: [Command: Int] = [.version: 333, .verack: 0, .ping: 8, .pong: 8, .getaddr: 0, .addr: 35_004,
+                                          .inv: 1_650_004, .getdata: 1_650_004, .notfound: 1_650_004,
+                                          .getheaders: 3_268, .headers: 192_004, .tx: 404, .mempool: 4]
+        for (command, cap) in documented { #expect(limits.cap(for: command) == cap, "\(command)") }
     }
 
     /// A limit, exactly at which a message decodes and one past which it fails with `expected`.
