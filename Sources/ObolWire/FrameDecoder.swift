@@ -30,6 +30,10 @@ public struct FrameDecoder: Sendable {
 
     public var hasFailed: Bool { failure != nil }
 
+    /// The size of the incomplete frame at the front of the last input (header included), once its header
+    /// has been read and accepted; nil otherwise. A transport can reserve that much buffer at once.
+    public private(set) var incompleteFrameSize: Int?
+
     /// Decodes every complete frame at the front of `bytes`, at most `maxMessages` of them (a reader that
     /// wants back-pressure asks for one at a time).
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, maxMessages: Int = .max) throws(WireError) -> Output {
@@ -46,10 +50,14 @@ public struct FrameDecoder: Sendable {
     /// Decodes the frame at the front of `bytes`, or nil if it is not all there yet.
     public mutating func decodeOne(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> (message: Message, consumed: Int)? {
         guard failure == nil else { throw .decoderFailed }
+        incompleteFrameSize = nil
         do {
             guard let (command, length) = try header(bytes) else { return nil }
             let size = Message.frameHeaderSize + length
-            guard bytes.count >= size else { return nil }
+            guard bytes.count >= size else {
+                incompleteFrameSize = size
+                return nil
+            }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[Message.frameHeaderSize..<size])
             return (try Message.decode(command: command, payload: payload), size)
         } catch {

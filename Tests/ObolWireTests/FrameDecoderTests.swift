@@ -53,7 +53,9 @@ private struct StreamFeeder {
         for end in 0..<frame.count {
             #expect(try decoder.decode(Array(frame[..<end])) == FrameDecoder.Output(messages: [], consumed: 0))
         }
+        #expect(decoder.incompleteFrameSize == 13)
         let both = try decoder.decode(frame + frame.prefix(3))
+        #expect(decoder.incompleteFrameSize == nil)
         #expect(both.messages == [.ping(nonce: 9)])
         #expect(both.consumed == frame.count)
     }

@@ -160,6 +160,15 @@ import Testing
         #expect(Self.sent(peer.handle(.received(.verack, now: .zero))).isEmpty)
     }
 
+    @Test func comparesWorkWithOurChainAsTheNodeLastReportedIt() {
+        var peer = Self.makePeer(ourWork: UInt256(1_000))
+        _ = peer.handle(.connected(now: .zero))
+        #expect(peer.handle(.command(.ourChainChanged(height: 41, work: UInt256(500)))) == [])
+        _ = peer.handle(.received(.version(WireSamples.version(work: UInt256(1_000))), now: .zero))
+        let actions = peer.handle(.received(.verack, now: .zero))
+        #expect(Self.sent(actions) == [.getheaders(HeaderRequest(locator: Self.locator))])
+    }
+
     static func chain(_ count: Int) -> [BlockHeader] {
         var headers: [BlockHeader] = []
         var previous = Hash256.zero
