@@ -1,7 +1,7 @@
 import Foundation
 import ObolCore
 
-/// Splits a byte stream into messages (PROTOCOL.md §10.2), reading the transport's buffer in place.
+/// Splits a byte stream into messages (PROTOCOL.md §10.1), reading the transport's buffer in place.
 ///
 /// It keeps no bytes of its own. The caller hands it the readable bytes it has accumulated (with NIO, inside
 /// `ByteBuffer.withUnsafeReadableBytes`), gets back the messages of every complete frame at the front and how
