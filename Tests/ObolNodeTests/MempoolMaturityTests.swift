@@ -74,6 +74,17 @@ import Testing
         await mempool.handle(.tipChanged(F.tip(F.block(height: 7, []))))
         #expect(await mempool.submit(early) == .success(early.id))
     }
+
+    @Test func aMoveToALowerTipDropsSpendsThatAreImmatureAgain() async throws {
+        let accounts = TestAccounts([key.publicKey.address: miner])
+        let mempool = MempoolActor(params: Self.params, accounts: accounts, clock: MempoolTestClock(F.start))
+        await mempool.handle(.tipChanged(F.tip(F.block(height: 7, []))))
+        let spend = transfer(amount: coin)
+        #expect(await mempool.submit(spend) == .success(spend.id))
+        // A reorg onto a shorter branch that touched no account of the sender.
+        await mempool.handle(.tipChanged(F.tip(F.block(height: 6, []))))
+        #expect(await mempool.template(maxCount: 10, maxBytes: 10_000).isEmpty)
+    }
 }
 
 /// Accounts with a known next block height, as `ChainActor` provides them.

@@ -132,6 +132,11 @@ public actor MempoolActor {
             break
         case let .tipChanged(newTip):
             tip = newTip
+            // Coins mature by height: after a move to a lower tip (a shorter,
+            // heavier branch) pending spends may be immature again.
+            if params.coinbaseMaturity > 0, let previous = pool.nextHeight, newTip.height + 1 < previous {
+                pool.markAllForRevalidation()
+            }
             pool.nextHeight = newTip.height + 1
             let addresses = pool.addressesToRevalidate()
             var fresh: [Address: Account] = [:]
