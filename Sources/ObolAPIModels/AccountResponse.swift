@@ -40,14 +40,8 @@ public struct AccountResponse: Codable, Sendable, Hashable {
     /// coins arriving meanwhile): `nextHeight` when it already can, nil when
     /// it exceeds the balance.
     public func spendableHeight(covering needed: UInt64) -> UInt64? {
-        guard needed <= balance else { return nil }
-        var spendable = spendable
-        if needed <= spendable { return nextHeight }
-        for coins in maturing {
-            spendable = min(balance, spendable &+ coins.amount)
-            if needed <= spendable { return coins.spendableFrom }
-        }
-        return nil
+        Account.spendableHeight(covering: needed, balance: balance, spendable: spendable, at: nextHeight,
+                                maturing: maturing.lazy.map { ($0.spendableFrom, $0.amount) })
     }
 }
 

@@ -84,10 +84,21 @@ public struct Account: Sendable, Hashable, Codable {
     /// `needed` from this account (no other coins arriving meanwhile); nil
     /// when `needed` exceeds the balance.
     public func spendableHeight(covering needed: UInt64, atHeight height: UInt64, maturity: UInt64) -> UInt64? {
+        Self.spendableHeight(covering: needed, balance: balance, spendable: spendable(atHeight: height, maturity: maturity),
+                             at: height, maturing: maturing(atHeight: height, maturity: maturity))
+    }
+
+    /// The first height, not below `height`, from which `needed` can be spent
+    /// out of `balance`, when `spendable` can be at `height` and `maturing`
+    /// (height from which they are spendable, amount; in height order) joins
+    /// it later; nil when `needed` exceeds the balance. Shared by the node and
+    /// by clients that only have an account's JSON.
+    public static func spendableHeight(covering needed: UInt64, balance: UInt64, spendable: UInt64, at height: UInt64,
+                                       maturing: some Sequence<(UInt64, UInt64)>) -> UInt64? {
         guard needed <= balance else { return nil }
-        var spendable = spendable(atHeight: height, maturity: maturity)
+        var spendable = spendable
         if needed <= spendable { return height }
-        for (from, amount) in maturing(atHeight: height, maturity: maturity) {
+        for (from, amount) in maturing {
             spendable = min(balance, spendable &+ amount)
             if needed <= spendable { return from }
         }

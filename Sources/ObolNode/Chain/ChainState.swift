@@ -30,8 +30,6 @@ public struct ReorgOutcome: Sendable {
     public var failure: (hash: Hash256, error: ValidationError, marked: [Hash256])?
     /// Data the plan needed was missing (nothing moved).
     public var missingData: Hash256?
-
-    public var disconnectedCount: Int { update?.disconnected.count ?? 0 }
 }
 
 /// The chain as a value: the block tree and the accounts at its tip.

@@ -21,7 +21,6 @@ public struct OrphanPool: Sendable {
 
     public var count: Int { blocks.count }
     public func contains(_ hash: Hash256) -> Bool { blocks[hash] != nil }
-    public func block(_ hash: Hash256) -> Block? { blocks[hash]?.block }
 
     public mutating func add(_ block: Block, hash: Hash256, origin: Origin = .local) {
         guard blocks[hash] == nil, capacity > 0 else { return }

@@ -135,12 +135,6 @@ public final class StoreWriter: Sendable {
         return try await read { try $0.block(hash) }
     }
 
-    /// `undo(_:)` off the caller's thread; undo data still queued is answered at once.
-    public func readUndo(_ hash: Hash256) async throws -> BlockUndo? {
-        if let queued = shared.locked({ $0.undo[hash]?.undo }) { return queued }
-        return try await read { try $0.undo(hash) }
-    }
-
     /// The undo data of `hash`, queued or stored.
     public func undo(_ hash: Hash256) throws -> BlockUndo? {
         let (queued, pruned) = shared.locked { ($0.undo[hash]?.undo, $0.pruned[hash] != nil) }
