@@ -84,7 +84,10 @@ import Testing
         #expect(throws: NoiseError.messageTooShort(length: 60, minimum: 80)) {
             try pair.initiator.readMessage(Array(m2.prefix(60)))
         }
-        // The failed read left the state as it was: the genuine message still reads.
+        #expect(throws: NoiseError.messageTooShort(length: 90, minimum: 96)) {
+            try pair.initiator.readMessage(Array(m2.prefix(90)))  // e and s whole, payload tag cut
+        }
+        // The failed reads left the state as it was: the genuine message still reads.
         _ = try pair.initiator.readMessage(m2)
     }
 
@@ -136,6 +139,14 @@ import Testing
         _ = try responder.readMessage(initiator.writeMessage().message)
         let m2 = try responder.writeMessage().message
         #expect(throws: NoiseError.decryptionFailed) { try initiator.readMessage(m2) }
+    }
+
+    @Test func handshakeMessagesLongerThan65535BytesAreRefused() throws {
+        var pair = Pair()
+        #expect(throws: NoiseError.messageTooLong(length: 65_536)) {
+            try pair.initiator.writeMessage([UInt8](repeating: 0, count: 65_536 - 32))
+        }
+        #expect(try pair.initiator.writeMessage([UInt8](repeating: 0, count: 65_535 - 32)).message.count == 65_535)
     }
 
     @Test func lowOrderEphemeralKeyIsRefused() throws {

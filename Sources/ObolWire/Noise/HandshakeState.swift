@@ -107,6 +107,7 @@ public struct HandshakeState: Sendable {
             try state.readStatic(&reader)  // s
             try state.mixDH(state.ephemeral, state.remoteStaticKeyOrThrow())  // se (responder: DH(e, rs))
         }
+        if state.symmetric.hasKey { try reader.require(Self.tagLength) }  // the payload's tag
         let payload = try state.symmetric.decryptAndHash(reader.rest())
         state.messageIndex += 1
         self = state
@@ -123,14 +124,14 @@ public struct HandshakeState: Sendable {
     }
 
     private mutating func readEphemeral(_ reader: inout ByteReader) throws(NoiseError) {
-        let key = try reader.take(Self.keyLength, messageLength: reader.count)
+        let key = try reader.take(Self.keyLength)
         remoteEphemeral = key
         symmetric.mixHash(key)
     }
 
     private mutating func readStatic(_ reader: inout ByteReader) throws(NoiseError) {
         let length = Self.keyLength + (symmetric.hasKey ? Self.tagLength : 0)
-        let encrypted = try reader.take(length, messageLength: reader.count)
+        let encrypted = try reader.take(length)
         remoteStatic = try symmetric.decryptAndHash(encrypted)
     }
 
@@ -180,14 +181,14 @@ private struct ByteReader {
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var count: Int { bytes.count }
-
-    mutating func take(_ n: Int, messageLength: Int) throws(NoiseError) -> [UInt8] {
-        guard bytes.count - offset >= n else {
-            throw .messageTooShort(length: messageLength, minimum: offset + n)
-        }
+    mutating func take(_ n: Int) throws(NoiseError) -> [UInt8] {
+        try require(n)
         defer { offset += n }
         return Array(bytes[offset ..< offset + n])
+    }
+
+    func require(_ n: Int) throws(NoiseError) {
+        guard bytes.count - offset >= n else { throw .messageTooShort(length: bytes.count, minimum: offset + n) }
     }
 
     func rest() -> [UInt8] { Array(bytes[offset...]) }
