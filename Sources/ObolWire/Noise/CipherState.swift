@@ -66,7 +66,18 @@ public struct CipherState: Sendable {
     /// On failure the nonce does not advance.
     public mutating func decrypt(_ ciphertext: some DataProtocol, authenticating ad: some DataProtocol = [UInt8]())
         throws(NoiseError) -> [UInt8] {
-        guard let key else { return Array(ciphertext) }
+        var out = [UInt8]()
+        try decrypt(ciphertext, authenticating: ad, appendingTo: &out)
+        return out
+    }
+
+    /// DecryptWithAd, appending the plaintext to `out` (which is left as it was on failure).
+    public mutating func decrypt(_ ciphertext: some DataProtocol, authenticating ad: some DataProtocol,
+                                 appendingTo out: inout [UInt8]) throws(NoiseError) {
+        guard let key else {
+            out.append(contentsOf: ciphertext)
+            return
+        }
         guard nonce != Self.maxNonce else { throw .nonceExhausted }
         guard ciphertext.count >= Self.tagLength else {
             throw .messageTooShort(length: ciphertext.count, minimum: Self.tagLength)
@@ -81,7 +92,7 @@ public struct CipherState: Sendable {
             throw .decryptionFailed
         }
         nonce += 1
-        return Array(plaintext)
+        out.append(contentsOf: plaintext)
     }
 
     /// Rekey(): k = the first 32 bytes of ENCRYPT(k, 2^64 - 1, empty AD, 32 zero bytes). The nonce is kept.

@@ -43,17 +43,27 @@ public struct NoiseFrameBuffer: Sendable {
 
     /// The next whole message, without its prefix; nil until all its bytes have arrived.
     public mutating func nextMessage() throws(NoiseError) -> [UInt8]? {
-        guard bufferedCount >= Self.prefixLength else { return nil }
+        var message: [UInt8]?
+        _ = try withNextMessage { (bytes: ArraySlice<UInt8>) throws(NoiseError) in message = Array(bytes) }
+        return message
+    }
+
+    /// Calls `body` with the next whole message (a slice of the buffer, valid
+    /// only during the call) and returns true; false until all its bytes have
+    /// arrived. When `body` throws, the message stays in the buffer.
+    public mutating func withNextMessage(_ body: (ArraySlice<UInt8>) throws(NoiseError) -> Void)
+        throws(NoiseError) -> Bool {
+        guard bufferedCount >= Self.prefixLength else { return false }
         let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
         guard length > 0 else { throw .emptyFrame }
-        guard bufferedCount >= Self.prefixLength + length else { return nil }
+        guard bufferedCount >= Self.prefixLength + length else { return false }
         let start = offset + Self.prefixLength
-        let message = Array(bytes[start ..< start + length])
+        try body(bytes[start ..< start + length])
         offset = start + length
         if offset == bytes.count {
             bytes.removeAll(keepingCapacity: true)
             offset = 0
         }
-        return message
+        return true
     }
 }

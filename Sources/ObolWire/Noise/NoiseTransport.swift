@@ -85,18 +85,33 @@ public struct NoiseTransport: Sendable {
     public mutating func receive(_ streamBytes: some Sequence<UInt8>) throws(NoiseError) -> [UInt8] {
         inbound.append(streamBytes)
         var out = [UInt8]()
-        while let message = try inbound.nextMessage() {
-            out += try decryptMessage(message)
+        var receiver = self.receiver
+        var received = messagesReceived
+        let interval = rekeyInterval
+        defer {
+            self.receiver = receiver
+            messagesReceived = received
         }
+        // Each message is decrypted straight from the buffer into `out`.
+        while try inbound.withNextMessage({ (message: ArraySlice<UInt8>) throws(NoiseError) in
+            try Self.open(message, with: &receiver, received: &received, rekeyInterval: interval, appendingTo: &out)
+        }) {}
         return out
     }
 
     /// Decrypts one transport message (without its length prefix).
     public mutating func decryptMessage(_ message: [UInt8]) throws(NoiseError) -> [UInt8] {
-        guard message.count <= Self.maxMessageLength else { throw .messageTooLong(length: message.count) }
-        let plaintext = try receiver.decrypt(message, authenticating: [UInt8]())
-        messagesReceived += 1
-        if messagesReceived % rekeyInterval == 0 { receiver.rekey() }
-        return plaintext
+        var out = [UInt8]()
+        try Self.open(message[...], with: &receiver, received: &messagesReceived, rekeyInterval: rekeyInterval,
+                      appendingTo: &out)
+        return out
+    }
+
+    private static func open(_ message: ArraySlice<UInt8>, with receiver: inout CipherState, received: inout UInt64,
+                             rekeyInterval: UInt64, appendingTo out: inout [UInt8]) throws(NoiseError) {
+        guard message.count <= maxMessageLength else { throw .messageTooLong(length: message.count) }
+        try receiver.decrypt(message, authenticating: [UInt8](), appendingTo: &out)
+        received += 1
+        if received % rekeyInterval == 0 { receiver.rekey() }
     }
 }
