@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "ObolNode",
             dependencies: [
-                "ObolCore", "CSHA256",
+                "ObolCore", "CSHA256", "ObolWire",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "ObolCore", package: "Obol"),
                 .product(name: "ObolNode", package: "Obol"),
                 .product(name: "ObolStore", package: "Obol"),
+                .product(name: "ObolWire", package: "Obol"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "ObolBenchmarks",

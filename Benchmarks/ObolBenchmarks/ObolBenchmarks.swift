@@ -39,6 +39,7 @@ let benchmarks: @Sendable () -> Void = {
     registerEncodingBenchmarks()
     registerLimitBenchmarks()
     registerMempoolBenchmarks()
+    registerNoiseBenchmarks()
 }
 
 /// Exact items per second of thread CPU time, and the cost of a Swift path

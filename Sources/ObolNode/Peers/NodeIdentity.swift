@@ -1,0 +1,162 @@
+import Foundation
+import ObolCore
+import ObolWire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A node's long-term identity: the static Curve25519 key of its Noise
+/// handshakes. Its 32-byte public key, printed as hex, is the node id.
+///
+/// The private key lives in `<data directory>/node.key`: exactly 32 raw bytes,
+/// mode 0600, written once (temporary file, fsync, hard link, directory fsync)
+/// and loaded on every later start.
+public struct NodeIdentity: Sendable {
+    public static let fileName = "node.key"
+
+    public let keyPair: NoiseKeyPair
+
+    public init(keyPair: NoiseKeyPair) {
+        self.keyPair = keyPair
+    }
+
+    /// The 32-byte public key.
+    public var publicKey: [UInt8] { keyPair.publicKey }
+
+    /// The node id: the public key as 64 lowercase hex digits.
+    public var nodeID: String { Hex.encode(keyPair.publicKey) }
+
+    /// Loads `<directory>/node.key`, or creates it (and `directory`, mode 0700) when it does not exist.
+    public static func loadOrCreate(inDataDirectory directory: String) throws(NodeIdentityError) -> NodeIdentity {
+        let path = directory + "/" + fileName
+        if FileManager.default.fileExists(atPath: path) { return try load(from: path) }
+        try makeDirectory(directory)
+        let identity = NodeIdentity(keyPair: NoiseKeyPair())
+        do throws(NodeIdentityError) {
+            try writeNew(identity.keyPair.privateKeyBytes, at: path)
+        } catch where error.code == .exists {
+            return try load(from: path)  // another process created it first: use theirs
+        }
+        return identity
+    }
+
+    /// Loads an existing key file, refusing one that others can read or write,
+    /// or that does not hold exactly 32 bytes.
+    public static func load(from path: String) throws(NodeIdentityError) -> NodeIdentity {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { throw NodeIdentityError(.missing, "no node key file at \(path)") }
+            throw ioError("cannot read node key file \(path)", code)
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw NodeIdentityError(.permissions, "node key file \(path) has mode \(String(mode, radix: 8)), "
+                                    + "so other users can read or change it; run 'chmod 600 \(path)'")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NodeIdentityError(.io, "cannot read node key file \(path)")
+        }
+        guard data.count == NoiseKeyPair.keyLength, let keyPair = try? NoiseKeyPair(privateKey: [UInt8](data)) else {
+            throw NodeIdentityError(.invalidLength, "node key file \(path) holds \(data.count) bytes, not the "
+                                    + "\(NoiseKeyPair.keyLength) of a Curve25519 private key; it is damaged "
+                                    + "(delete it to start with a new node id)")
+        }
+        return NodeIdentity(keyPair: keyPair)
+    }
+
+    // MARK: - Writing
+
+    /// Writes `bytes` as a new file at `path` (mode 0600): to a temporary file in
+    /// the same directory, synced, then hard-linked to `path` (which fails,
+    /// atomically, when `path` exists) and unlinked; the directory is synced last.
+    /// On a file system without hard links the file is created at `path` directly.
+    static func writeNew(_ bytes: [UInt8], at path: String) throws(NodeIdentityError) {
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        let temporary = directory + "/.node-key-\(UInt64.random(in: 0 ... .max)).tmp"
+        try writeSynced(bytes, to: temporary, reportedAs: path)
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            let code = errno
+            guard code == EPERM || code == EOPNOTSUPP || code == ENOTSUP else { throw creationError(path, code) }
+            try writeSynced(bytes, to: path, reportedAs: path)
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    private static func writeSynced(_ bytes: [UInt8], to file: String, reportedAs path: String)
+        throws(NodeIdentityError) {
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw creationError(path, errno) }
+        defer { close(fd) }
+        _ = fchmod(fd, 0o600)  // whatever the umask
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let code = errno
+                unlink(file)
+                throw ioError("cannot write node key file \(path)", code)
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let code = errno
+            unlink(file)
+            throw ioError("cannot write node key file \(path)", code)
+        }
+    }
+
+    private static func makeDirectory(_ directory: String) throws(NodeIdentityError) {
+        guard !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw NodeIdentityError(.io, "cannot create data directory \(directory)")
+        }
+    }
+
+    private static func creationError(_ path: String, _ code: Int32) -> NodeIdentityError {
+        if code == EEXIST { return NodeIdentityError(.exists, "node key file \(path) already exists") }
+        return ioError("cannot create node key file \(path)", code)
+    }
+
+    private static func ioError(_ what: String, _ code: Int32) -> NodeIdentityError {
+        NodeIdentityError(.io, "\(what): \(String(cString: strerror(code)))")
+    }
+}
+
+/// Why the node's identity key could not be loaded or created.
+public struct NodeIdentityError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// No key file at the path given to `load`.
+        case missing
+        /// The key file can be read or written by others (mode not 0600 or stricter).
+        case permissions
+        /// The key file is not exactly 32 bytes.
+        case invalidLength
+        /// The key file already exists (creation never overwrites).
+        case exists
+        /// The file or its directory could not be read, created or written.
+        case io
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
