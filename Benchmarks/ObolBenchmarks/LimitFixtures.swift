@@ -47,7 +47,7 @@ func benchAddress(_ label: String) -> Address {
 func minedHeader(height: UInt64, previousHash: Hash256, transactions: [Transaction], timestamp: UInt64,
                  bits: CompactTarget) -> BlockHeader {
     var header = BlockHeader(height: height, previousHash: previousHash,
-                             merkleRoot: MerkleTree.root(of: transactions.map(\.id)), timestamp: timestamp, bits: bits)
+                             merkleRoot: MerkleTree.root(of: transactions.map(\.fullHash)), timestamp: timestamp, bits: bits)
     while !header.meetsOwnTarget { header.nonce += 1 }
     return header
 }
