@@ -61,7 +61,7 @@ struct SignedBlock: Sendable {
                                 amount: params.reward(at: height) + fees, data: Array("bench".utf8))
         txs.insert(.coinbase(coinbase), at: 0)
         var header = Fixtures.header
-        header.merkleRoot = MerkleTree.root(of: txs.map(\.id))
+        header.merkleRoot = MerkleTree.root(of: txs.map(\.fullHash))
         let block = Block(header: header, transactions: txs)
 
         // The benchmarks measure the accepting path: fail loudly if the fixture is invalid.
