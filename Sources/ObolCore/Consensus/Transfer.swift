@@ -22,6 +22,13 @@ public struct Transfer: Sendable, Hashable {
     public let signature: Signature
     /// Double SHA-256 of the unsigned encoding.
     public let id: Hash256
+    /// Double SHA-256 of the whole encoding, signature included (Bitcoin's
+    /// wtxid). Blocks commit to it in their Merkle root, so a copy of a block
+    /// with a changed signature has another root, and relay names transfers
+    /// by it, so a broken copy cannot stand in for a good one. Both hashes are
+    /// computed once, from one encoding, when the transfer is made (as Bitcoin
+    /// Core's `CTransaction` does).
+    public let fullHash: Hash256
     public let senderAddress: Address
 
     public init(networkID: UInt32, sender: PublicKey, recipient: Address, amount: UInt64, fee: UInt64,
@@ -34,9 +41,14 @@ public struct Transfer: Sendable, Hashable {
         self.nonce = nonce
         self.data = data
         self.signature = signature
-        // The unsigned encoding is hashed from a stack buffer (at most 412 bytes).
-        id = hashEncoding(capacity: Self.baseSize - Signature.size + data.count, double: true) { sink in
+        // Both encodings are one stack buffer (at most 476 bytes): the unsigned
+        // one is its prefix.
+        (id, fullHash) = withUnsafeTemporaryAllocation(byteCount: Self.baseSize + data.count, alignment: 8) { buffer in
+            var sink = FixedByteSink(buffer)
             Self.writeUnsigned(&sink, networkID, sender, recipient, amount, fee, nonce, data)
+            let unsigned = sink.written
+            sink.append(signature)
+            return (SHA256d.hash(unsigned), SHA256d.hash(sink.written))
         }
         senderAddress = sender.address
     }
@@ -67,17 +79,6 @@ public struct Transfer: Sendable, Hashable {
     }
 
     public var hasValidSignature: Bool { sender.isValidSignature(signature, for: signatureDigest) }
-
-    /// Double SHA-256 of the whole encoding, signature included (Bitcoin's
-    /// wtxid). Blocks commit to it in their Merkle root, so a copy of a block
-    /// with a changed signature has another root, and relay names transfers
-    /// by it, so a broken copy cannot stand in for a good one.
-    public var fullHash: Hash256 {
-        hashEncoding(capacity: size, double: true) { sink in
-            Self.writeUnsigned(&sink, networkID, sender, recipient, amount, fee, nonce, data)
-            sink.append(signature)
-        }
-    }
 
     /// Encoded size in bytes.
     public var size: Int { Self.baseSize + data.count }
