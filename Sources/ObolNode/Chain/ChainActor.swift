@@ -269,14 +269,12 @@ public actor ChainActor: AccountProvider {
     /// Full validation (sanity, signatures), storage and the tip move.
     /// Another copy being validated is waited for first.
     func validateBody(_ block: Block, hash: Hash256, origin: Origin) async -> SubmitResult {
-        while inFlight[hash] != nil {
-            await withCheckedContinuation { inFlight[hash, default: []].append($0) }
-        }
+        await waitWhileInFlight(hash)
         guard let entry = chain.tree.entry(hash) else { return .invalid(.forkTooDeep(forkBelow: deadFloor)) }
         if entry.status == .invalid { return .invalid(.knownInvalid) }
         if entry.hasBody { return .duplicate }
         inFlight[hash] = []
-        defer { for waiter in inFlight.removeValue(forKey: hash) ?? [] { waiter.resume() } }
+        defer { endInFlight(hash) }
         do {
             try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
@@ -302,6 +300,19 @@ public actor ChainActor: AccountProvider {
         return result
     }
 
+    /// Waits while another copy of `hash` is being validated; the caller then
+    /// looks at the tree again (the other copy may have been the genuine one).
+    private func waitWhileInFlight(_ hash: Hash256) async {
+        while inFlight[hash] != nil {
+            await withCheckedContinuation { inFlight[hash, default: []].append($0) }
+        }
+    }
+
+    /// Ends the validation of a copy of `hash`: the copies waiting look again.
+    private func endInFlight(_ hash: Hash256) {
+        for waiter in inFlight.removeValue(forKey: hash) ?? [] { waiter.resume() }
+    }
+
     /// Whether a body is worth full validation and storage: its header chain
     /// has at least the tip's work, and the best header chain has reached
     /// `minimumChainWork` (Bitcoin Core's two anti-DoS gates).
@@ -325,6 +336,10 @@ public actor ChainActor: AccountProvider {
     /// A side-branch block whose body was pruned arrives again: check the body
     /// against its (already valid) header, store it, and reconsider the branch.
     private func restoreBody(_ block: Block, of entry: BlockIndexEntry) async -> SubmitResult {
+        await waitWhileInFlight(entry.hash)
+        guard chain.tree.entry(entry.hash)?.hasBody == false else { return .duplicate }
+        inFlight[entry.hash] = []
+        defer { endInFlight(entry.hash) }
         do {
             try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {
