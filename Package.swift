@@ -41,11 +41,14 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Key files on disk: created new, complete or absent after a crash, mode 0600.
+        .target(name: "ObolFiles", swiftSettings: settings),
+
         // The actors, the store's protocol and write queue, and the node that composes them.
         .target(
             name: "ObolNode",
             dependencies: [
-                "ObolCore", "CSHA256", "ObolWire",
+                "ObolCore", "CSHA256", "ObolWire", "ObolFiles",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,7 +83,7 @@ let package = Package(
         ),
 
         // Keys on disk, signing and the node's HTTP client.
-        .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels"], swiftSettings: settings),
+        .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
         .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore"], swiftSettings: settings),

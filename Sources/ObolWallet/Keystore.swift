@@ -1,5 +1,6 @@
 import Foundation
 import ObolCore
+import ObolFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,61 +38,17 @@ public enum Keystore {
         return file
     }
 
-    /// Writes `bytes` as a new file at `path` (mode 0600) so that `path`
-    /// either does not exist or holds all of them, even after a crash or a
-    /// power loss: the bytes go to a temporary file in the same directory,
-    /// which is synced, then linked to `path` (which fails, atomically, when
-    /// `path` exists) and removed, and the directory is synced last. On a
-    /// file system without hard links, the file is created at `path` directly
-    /// (still never overwriting).
+    /// Writes `bytes` as a new key file at `path` (mode 0600, never
+    /// overwriting; complete or absent after a crash: `SecretFile.writeNew`).
     static func writeNew(_ bytes: [UInt8], at path: String) throws(WalletError) {
-        let parent = (path as NSString).deletingLastPathComponent
-        let directory = parent.isEmpty ? "." : parent
-        let temporary = directory + "/.obol-key-\(UInt64.random(in: 0 ... .max)).tmp"
-        try writeSynced(bytes, to: temporary, reportedAs: path)
-        defer { unlink(temporary) }
-        if link(temporary, path) != 0 {
-            let code = errno
-            guard code == EPERM || code == EOPNOTSUPP || code == ENOTSUP else { throw creationError(path, code) }
-            try writeSynced(bytes, to: path, reportedAs: path)
+        do {
+            try SecretFile.writeNew(bytes, at: path, temporaryPrefix: ".obol-key-")
+        } catch where error.alreadyExists {
+            throw WalletError(code: "key-file-exists", message: "key file \(path) already exists; refusing to overwrite it")
+        } catch {
+            throw ioError(error.step == .create ? "cannot create key file \(path)" : "cannot write key file \(path)",
+                          error.code)
         }
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
-    }
-
-    /// Creates `file` (never overwriting), writes `bytes`, and syncs it; on a
-    /// failure after creating it, removes it.
-    private static func writeSynced(_ bytes: [UInt8], to file: String, reportedAs path: String) throws(WalletError) {
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw creationError(path, errno) }
-        defer { close(fd) }
-        _ = fchmod(fd, 0o600)  // in case a umask changed it; 0600 is what we promise
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let code = errno
-                unlink(file)
-                throw ioError("cannot write key file \(path)", code)
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let code = errno
-            unlink(file)
-            throw ioError("cannot write key file \(path)", code)
-        }
-    }
-
-    private static func creationError(_ path: String, _ code: Int32) -> WalletError {
-        if code == EEXIST {
-            return WalletError(code: "key-file-exists", message: "key file \(path) already exists; refusing to overwrite it")
-        }
-        return ioError("cannot create key file \(path)", code)
     }
 
     /// Reads the key file at `path` and checks the key in it.

@@ -1,5 +1,6 @@
 import Foundation
 import ObolCore
+import ObolFiles
 import ObolWire
 #if canImport(Glibc)
 import Glibc
@@ -69,49 +70,16 @@ public struct NodeIdentity: Sendable {
 
     // MARK: - Writing
 
-    /// Writes `bytes` as a new file at `path` (mode 0600): to a temporary file in
-    /// the same directory, synced, then hard-linked to `path` (which fails,
-    /// atomically, when `path` exists) and unlinked; the directory is synced last.
-    /// On a file system without hard links the file is created at `path` directly.
+    /// Writes `bytes` as a new key file at `path` (mode 0600, never
+    /// overwriting; complete or absent after a crash: `SecretFile.writeNew`).
     static func writeNew(_ bytes: [UInt8], at path: String) throws(NodeIdentityError) {
-        let parent = (path as NSString).deletingLastPathComponent
-        let directory = parent.isEmpty ? "." : parent
-        let temporary = directory + "/.node-key-\(UInt64.random(in: 0 ... .max)).tmp"
-        try writeSynced(bytes, to: temporary, reportedAs: path)
-        defer { unlink(temporary) }
-        if link(temporary, path) != 0 {
-            let code = errno
-            guard code == EPERM || code == EOPNOTSUPP || code == ENOTSUP else { throw creationError(path, code) }
-            try writeSynced(bytes, to: path, reportedAs: path)
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-
-    private static func writeSynced(_ bytes: [UInt8], to file: String, reportedAs path: String)
-        throws(NodeIdentityError) {
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw creationError(path, errno) }
-        defer { close(fd) }
-        _ = fchmod(fd, 0o600)  // whatever the umask
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let code = errno
-                unlink(file)
-                throw ioError("cannot write node key file \(path)", code)
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let code = errno
-            unlink(file)
-            throw ioError("cannot write node key file \(path)", code)
+        do {
+            try SecretFile.writeNew(bytes, at: path, temporaryPrefix: ".node-key-")
+        } catch where error.alreadyExists {
+            throw NodeIdentityError(.exists, "node key file \(path) already exists")
+        } catch {
+            throw ioError(error.step == .create ? "cannot create node key file \(path)"
+                                                : "cannot write node key file \(path)", error.code)
         }
     }
 
@@ -123,11 +91,6 @@ public struct NodeIdentity: Sendable {
         } catch {
             throw NodeIdentityError(.io, "cannot create data directory \(directory)")
         }
-    }
-
-    private static func creationError(_ path: String, _ code: Int32) -> NodeIdentityError {
-        if code == EEXIST { return NodeIdentityError(.exists, "node key file \(path) already exists") }
-        return ioError("cannot create node key file \(path)", code)
     }
 
     private static func ioError(_ what: String, _ code: Int32) -> NodeIdentityError {
