@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // C
@@ -38,6 +39,17 @@ let package = Package(
         .target(
             name: "ObolWire",
             dependencies: ["ObolCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+
+        // The peer-to-peer transport: Noise XX and ObolWire frames over TCP (SwiftNIO only here).
+        .target(
+            name: "ObolP2P",
+            dependencies: [
+                "ObolWire", "ObolCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: settings
         ),
 
@@ -120,6 +132,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(name: "ObolP2PTests", dependencies: ["ObolP2P", "ObolWire", "ObolCore", "ObolTestSupport"],
+                    swiftSettings: settings),
         .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
