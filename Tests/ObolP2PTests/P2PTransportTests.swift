@@ -201,4 +201,31 @@ struct P2PTransportTests {
             }
         }
     }
+
+    @Test func theListenerHandsEachConnectionToItsHandlerAndTheDialerChecksTheNodeID() async throws {
+        let serverKey = NoiseKeyPair()
+        let listener = try await P2PListener.bind(host: Self.host, port: 0, configuration: Self.configuration(serverKey))
+        let dialer = P2PDialer(configuration: Self.configuration(NoiseKeyPair()))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await listener.run { peer in
+                    guard let connection = try? await peer.handshake() else { return }
+                    _ = try? await connection.run { session in try await Self.answer(session) }
+                }
+            }
+            let error = await #expect(throws: P2PError.self) {
+                _ = try await dialer.connect(host: Self.host, port: listener.port, expectedNodeID: NoiseKeyPair().publicKey)
+            }
+            #expect(error?.kind == .unexpectedNodeID)
+            let connection = try await dialer.connect(host: Self.host, port: listener.port,
+                                                      expectedNodeID: serverKey.publicKey)
+            try await connection.run { session in
+                try await session.send(.ping(nonce: 42))
+                var inbound = session.inbound.makeAsyncIterator()
+                #expect(try await inbound.next() == .pong(nonce: 42))
+            }
+            await listener.close()  // `run` returns once its handlers have
+            try await group.waitForAll()
+        }
+    }
 }
