@@ -228,4 +228,52 @@ struct P2PTransportTests {
             try await group.waitForAll()
         }
     }
+
+    @Test func aTamperedTransportMessageClosesTheConnectionNotAtThePeersFault() async throws {
+        let listener = try await P2PListener.bind(host: Self.host, port: 0,
+                                                  configuration: Self.configuration(NoiseKeyPair()))
+        try await listener.withIncoming { incoming in
+            let configuration = Self.configuration(NoiseKeyPair())
+            let (client, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: Self.host, port: listener.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // Flips a bit in the first transport message (writes 1 and 2 are handshake messages 1 and 3).
+                        try channel.pipeline.syncOperations.addHandler(BitFlipper(writeToCorrupt: 3))
+                        return try configuration.setUp(channel, role: .initiator)
+                    }
+                }
+            _ = try await handshake.get()
+            var iterator = incoming.makeAsyncIterator()
+            let peer = try #require(try await iterator.next())
+            let server = try await peer.handshake()
+            try await client.executeThenClose { _, outbound in
+                try await outbound.write(.ping(nonce: 3))
+                let error = await #expect(throws: P2PError.self) {
+                    try await server.run { session in for try await _ in session.inbound {} }
+                }
+                #expect(error?.kind == .noise(.decryptionFailed))
+                #expect(error?.isPeerFault == false)
+            }
+        }
+    }
+}
+
+/// Flips the last bit of the `writeToCorrupt`-th write that reaches the socket.
+final class BitFlipper: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private let writeToCorrupt: Int
+    private var writes = 0
+
+    init(writeToCorrupt: Int) { self.writeToCorrupt = writeToCorrupt }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var buffer = unwrapOutboundIn(data)
+        writes += 1
+        if writes == writeToCorrupt, buffer.readableBytes > 0 {
+            let last = buffer.writerIndex - 1
+            buffer.setInteger(buffer.getInteger(at: last, as: UInt8.self)! ^ 1, at: last)
+        }
+        context.write(wrapOutboundOut(buffer), promise: promise)
+    }
 }
