@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // C
@@ -43,6 +44,17 @@ let package = Package(
 
         // Key files on disk: created new, complete or absent after a crash, mode 0600.
         .target(name: "ObolFiles", swiftSettings: settings),
+
+        // The peer-to-peer transport: Noise XX and ObolWire frames over TCP (SwiftNIO only here).
+        .target(
+            name: "ObolP2P",
+            dependencies: [
+                "ObolWire", "ObolCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
 
         // The actors, the store's protocol and write queue, and the node that composes them.
         .target(
@@ -123,6 +135,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(name: "ObolP2PTests", dependencies: ["ObolP2P", "ObolWire", "ObolCore", "ObolTestSupport"],
+                    swiftSettings: settings),
         .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

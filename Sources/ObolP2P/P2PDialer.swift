@@ -1,0 +1,37 @@
+import NIOCore
+import NIOPosix
+import ObolWire
+
+/// Opens outbound connections: TCP, then the Noise handshake as initiator.
+public struct P2PDialer: Sendable {
+    public let configuration: P2PConfiguration
+
+    public init(configuration: P2PConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Connects to `host:port` and completes the handshake. With `expectedNodeID`, a responder whose static
+    /// key differs is refused (`P2PError.Kind.unexpectedNodeID`) and the connection closed.
+    public func connect(host: String, port: Int, expectedNodeID: [UInt8]? = nil) async throws -> PeerConnection {
+        let configuration = configuration
+        let (channel, handshake) = try await ClientBootstrap(group: configuration.group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try configuration.setUp(channel, role: .initiator)
+                }
+            }
+        let info: NoiseHandshakeInfo
+        do {
+            info = try await handshake.get()
+        } catch {
+            try? await channel.executeThenClose { _, _ in }  // finishes the writer; the channel is closed
+            throw error
+        }
+        if let expectedNodeID, info.remoteStaticKey != expectedNodeID {
+            try? await channel.executeThenClose { _, _ in }
+            throw P2PError(.unexpectedNodeID)
+        }
+        return PeerConnection(channel: channel, handshake: info)
+    }
+}
