@@ -21,6 +21,8 @@ public struct PeerProtocol: Sendable {
     public private(set) var peerVersion: VersionMessage?
     /// Inventory the peer is known to have (it announced, sent or was sent it); bounded.
     public private(set) var knownInventory: RecentSet<InventoryItem>
+    /// The round trip of the last answered `ping`.
+    public private(set) var lastPingTime: Duration?
 
     private var ourVersion: VersionMessage
     private var locator: [Hash256]
@@ -131,7 +133,8 @@ public struct PeerProtocol: Sendable {
         case let .ping(nonce): actions.append(.send(.pong(nonce: nonce)))
         case let .pong(nonce):
             // A pong that answers no ping of ours (late, or unasked) is ignored.
-            guard outstandingPing?.nonce == nonce else { return }
+            guard let ping = outstandingPing, ping.nonce == nonce else { return }
+            lastPingTime = now - ping.sentAt
             outstandingPing = nil
             nextPingAt = now + configuration.pingInterval
         case .getaddr:

@@ -51,6 +51,18 @@ extension ChainActor {
         return chain.tree.blocksToFetch(window: window) { holdsBody($0) }
     }
 
+    /// `blocksToFetch(window:)` with each block's height, for a downloader that asks only peers whose
+    /// chains are that high.
+    public func downloadCandidates(window: Int) -> [(hash: Hash256, height: UInt64)] {
+        blocksToFetch(window: window).compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
+    }
+
+    /// The height and cumulative work of a known header (nil when unknown): how far a peer that sent
+    /// or announced it has got.
+    public func heightAndWork(of hash: Hash256) -> (height: UInt64, work: UInt256)? {
+        chain.tree.entry(hash).map { ($0.height, $0.chainWork) }
+    }
+
     /// The work a batch's chain carries: its parent's, plus that of each
     /// header, in order, as long as they link up and meet their own targets
     /// (work really spent, whatever else is wrong with them). The fork-depth

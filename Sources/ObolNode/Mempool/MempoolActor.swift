@@ -227,6 +227,12 @@ public actor MempoolActor {
 
     public func transfer(_ id: Hash256) -> Transfer? { pool.transfer(id) }
 
+    /// The pending transfers with these full hashes (how peers name transfers), in order, skipping the rest.
+    public func transfers(fullHashes: [Hash256]) -> [Transfer] { fullHashes.compactMap { pool.transfer(fullHash: $0) } }
+
+    /// The full hashes among `fullHashes` that are not pending.
+    public func missing(fullHashes: [Hash256]) -> [Hash256] { fullHashes.filter { !pool.contains(fullHash: $0) } }
+
     public var count: Int { pool.count }
 
     public var totalBytes: Int { pool.totalBytes }

@@ -13,6 +13,8 @@ public struct MempoolPool: Sendable {
     public let config: MempoolConfig
 
     var entries: [Hash256: MempoolEntry] = [:]
+    /// Ids by full hash (signature included): peers name transfers by it.
+    var idsByFullHash: [Hash256: Hash256] = [:]
     var chains: [Address: SenderChain] = [:]
     public internal(set) var totalBytes = 0
     /// Senders' last transfers by fee rate; items go stale when their entry
@@ -43,6 +45,12 @@ public struct MempoolPool: Sendable {
     public func transfer(_ id: Hash256) -> Transfer? { entries[id]?.transfer }
 
     public func contains(_ id: Hash256) -> Bool { entries[id] != nil }
+
+    /// The pending transfer whose full hash (signature included) is `fullHash`.
+    public func transfer(fullHash: Hash256) -> Transfer? { idsByFullHash[fullHash].flatMap { entries[$0]?.transfer } }
+
+    /// Whether a transfer with this full hash is pending.
+    public func contains(fullHash: Hash256) -> Bool { idsByFullHash[fullHash] != nil }
 
     /// True when `id` is pending and its signature was verified, on admission
     /// or by the block validation it came back from. A block validator may skip it.
@@ -193,6 +201,7 @@ public struct MempoolPool: Sendable {
         let entry = MempoolEntry(transfer: transfer, addedAt: addedAt, sequence: nextSequence, signatureVerified: verified)
         nextSequence += 1
         entries[entry.id] = entry
+        idsByFullHash[transfer.fullHash] = entry.id
         totalBytes += entry.size
         expiryHeap.insert(ExpiryItem(addedAt: addedAt, sequence: entry.sequence, id: entry.id))
         return entry
@@ -202,6 +211,7 @@ public struct MempoolPool: Sendable {
     @discardableResult
     mutating func removeEntry(_ id: Hash256) -> MempoolEntry? {
         guard let entry = entries.removeValue(forKey: id) else { return nil }
+        idsByFullHash.removeValue(forKey: entry.transfer.fullHash)
         totalBytes -= entry.size
         return entry
     }
