@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(name: "EmbeddedNodeExample", dependencies: ["Obol"], path: "Examples/EmbeddedNode",
                           swiftSettings: settings),
 
-        .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode"], swiftSettings: settings),
+        .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode", "ObolWire"], swiftSettings: settings),
 
         .testTarget(name: "ObolWireTests", dependencies: ["ObolWire", "ObolCore", "ObolTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: settings),

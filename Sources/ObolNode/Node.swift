@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ObolCore
+import ObolWire
 import ServiceLifecycle
 
 /// A full node: the chain, the mempool and (optionally) the miner, wired
@@ -22,6 +23,8 @@ public final class Node: Service, Sendable {
     public let chain: ChainActor
     public let mempool: MempoolActor
     public let miner: Miner?
+    /// The peer layer (nil for a node without a transport: alone, as in most tests and embeddings).
+    public let peers: PeerManager?
     public let signatureCache: SignatureCache
     private let clock: any NodeClock
     private let logger: Logger
@@ -43,13 +46,16 @@ public final class Node: Service, Sendable {
     /// A node over `store` (`MemoryChainStore`, or ObolStore's `SQLiteChainStore`;
     /// the `Obol` module's `init(configuration:clock:)` opens the one
     /// `configuration.dataDirectory` names).
+    /// With a `transport`, the node has peers (`peers`, set up by `configuration.peers`); `ObolP2P`'s
+    /// TCP transport reaches real ones.
     public convenience init(configuration: NodeConfiguration, store: any ChainStore,
-                            clock: any NodeClock = SystemClock()) throws {
-        try self.init(configuration: configuration, store: store, clock: clock, minerHooks: Miner.Hooks())
+                            transport: (any PeerTransport)? = nil, clock: any NodeClock = SystemClock()) throws {
+        try self.init(configuration: configuration, store: store, transport: transport, clock: clock,
+                      minerHooks: Miner.Hooks())
     }
 
-    init(configuration: NodeConfiguration, store: any ChainStore, clock: any NodeClock,
-         minerHooks: Miner.Hooks) throws {
+    init(configuration: NodeConfiguration, store: any ChainStore, transport: (any PeerTransport)? = nil,
+         clock: any NodeClock, minerHooks: Miner.Hooks) throws {
         self.configuration = configuration
         self.clock = clock
         logger = configuration.logger
@@ -71,6 +77,10 @@ public final class Node: Service, Sendable {
                           submit: { block in await chain.submit(block) })
         } else {
             miner = nil
+        }
+        peers = transport.map {
+            PeerManager(configuration: configuration.peers, params: params, chain: chain, mempool: mempool,
+                        transport: $0, clock: clock, logger: configuration.logger)
         }
         // The mempool needs every connect and disconnect, not side-branch blocks.
         (mempoolFeed, mempoolDrops) = chain.events.subscribeCountingDrops(
@@ -136,6 +146,13 @@ public final class Node: Service, Sendable {
                 if let miner = self.miner, let minerTips = self.minerTips {
                     group.addTask {
                         await miner.run(tips: minerTips, mempoolTips: mempoolTips, mempoolChanges: changes)
+                    }
+                }
+                if let peers = self.peers {
+                    group.addTask {
+                        do { try await peers.run() } catch {
+                            self.logger.error("the peer layer stopped: \(error)")
+                        }
                     }
                 }
                 group.addTask {

@@ -11,18 +11,21 @@ public struct NodeConfiguration: Sendable {
     public var mining: MinerConfig?
     public var mempool: MempoolConfig
     public var chain: ChainOptions
+    /// The peer layer's settings; used when the node is given a transport.
+    public var peers: PeerManagerConfiguration
     /// Threads that verify a block's signatures in parallel.
     public var verificationThreads: Int
     public var logger: Logger
 
     public init(params: ChainParams = .devnet, dataDirectory: String? = nil, mining: MinerConfig? = nil,
-                mempool: MempoolConfig = .init(), chain: ChainOptions = .init(),
+                mempool: MempoolConfig = .init(), chain: ChainOptions = .init(), peers: PeerManagerConfiguration = .init(),
                 verificationThreads: Int = ProcessInfoCores.active, logger: Logger = Logger(label: "obol")) {
         self.params = params
         self.dataDirectory = dataDirectory
         self.mining = mining
         self.mempool = mempool
         self.chain = chain
+        self.peers = peers
         self.verificationThreads = verificationThreads
         self.logger = logger
     }

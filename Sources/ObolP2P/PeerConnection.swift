@@ -60,7 +60,11 @@ public struct P2PConfiguration: Sendable {
         let noise = NoiseHandler(handshake: handshake, timeout: handshakeTimeout, handshakeCompleted: completed)
         do {
             try channel.pipeline.syncOperations.addHandlers(noise, WireFrameHandler(limits: frameLimits))
-            return (try NIOAsyncChannel<Message, Message>(wrappingChannelSynchronously: channel), completed.futureResult)
+            // Few messages read ahead: with 1 MB blocks, a handful is already megabytes unprocessed.
+            let options = NIOAsyncChannel<Message, Message>.Configuration(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
+            return (try NIOAsyncChannel<Message, Message>(wrappingChannelSynchronously: channel, configuration: options),
+                    completed.futureResult)
         } catch {
             completed.fail(error)
             throw error
@@ -105,7 +109,7 @@ public struct PeerConnection: Sendable {
 }
 
 /// An open connection, inside `PeerConnection.run`.
-public struct PeerSession {
+public struct PeerSession: Sendable {
     /// The peer's static public key: its node id.
     public let remoteStaticKey: [UInt8]
     /// The peer's messages, in order. Ends when the connection closes; throws the `P2PError` that closed it.

@@ -12,6 +12,9 @@ public protocol PeerTransport: Sendable {
 
     /// Where this node accepts connections (nil: it does not listen).
     var listenEndpoint: PeerEndpoint? { get }
+
+    /// This node's id (its static public key): a link to it is a self-connection.
+    var nodeID: [UInt8] { get }
 }
 
 /// A connection whose handshake has completed. Its owner must `run` it or `close` it.

@@ -1,0 +1,92 @@
+import NIOCore
+import NIOPosix
+import ObolWire
+
+/// The node's `PeerTransport` over TCP: Noise XX and wire frames (this target's pipeline), so the node's
+/// actors reach real peers without importing NIO.
+public struct TCPPeerTransport: PeerTransport {
+    public let configuration: P2PConfiguration
+    let listener: P2PListener?
+    let boundHost: String?
+
+    /// A transport that listens on `host:port` (port 0: any free port; `listenEndpoint` has the real one).
+    /// Throws when the address cannot be bound (in use, not local).
+    public static func bind(host: String, port: Int, configuration: P2PConfiguration) async throws -> TCPPeerTransport {
+        let listener = try await P2PListener.bind(host: host, port: port, configuration: configuration)
+        return TCPPeerTransport(configuration: configuration, listener: listener, host: host)
+    }
+
+    /// A transport that only dials out.
+    public init(configuration: P2PConfiguration) {
+        self.init(configuration: configuration, listener: nil, host: nil)
+    }
+
+    init(configuration: P2PConfiguration, listener: P2PListener?, host: String?) {
+        self.configuration = configuration
+        self.listener = listener
+        boundHost = host
+    }
+
+    public var nodeID: [UInt8] { configuration.staticKey.publicKey }
+
+    public var listenEndpoint: PeerEndpoint? {
+        guard let listener, let boundHost else { return nil }
+        return PeerEndpoint(host: boundHost, port: listener.port)
+    }
+
+    public func connect(to endpoint: PeerEndpoint) async throws -> any PeerLink {
+        let connection = try await P2PDialer(configuration: configuration).connect(host: endpoint.host, port: endpoint.port)
+        return TCPPeerLink(connection: connection, remoteEndpoint: endpoint)
+    }
+
+    public func listen(_ accept: @escaping @Sendable (any PeerLink) async -> Void) async throws {
+        guard let listener else { return }
+        try await listener.run { incoming in
+            // A handshake that fails (another network, garbage, a timeout) just closes the connection.
+            guard let connection = try? await incoming.handshake() else { return }
+            let remote = connection.remoteAddress.flatMap { address in
+                address.ipAddress.map { PeerEndpoint(host: $0, port: address.port ?? 0) }
+            } ?? PeerEndpoint(host: "unknown", port: 0)
+            await accept(TCPPeerLink(connection: connection, remoteEndpoint: remote))
+        }
+    }
+}
+
+/// A Noise-encrypted TCP connection as a `PeerLink`.
+struct TCPPeerLink: PeerLink {
+    let connection: PeerConnection
+    let remoteEndpoint: PeerEndpoint
+
+    var nodeID: [UInt8] { connection.remoteStaticKey }
+
+    func run(receive: @escaping @Sendable (Message) async throws -> Void,
+             write: @escaping @Sendable (any PeerWriter) async throws -> Void) async throws {
+        try await connection.run { session in
+            let writer = SessionWriter(session: session)
+            let inbound = session.inbound
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound { try await receive(message) }
+                }
+                group.addTask { try await write(writer) }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        }
+    }
+
+    func close() async {
+        await connection.close()
+    }
+}
+
+/// The sending half of a running connection.
+struct SessionWriter: PeerWriter {
+    let session: PeerSession
+
+    func send(_ messages: [Message]) async throws {
+        try await session.send(contentsOf: messages)
+    }
+}
+
+extension P2PError: PeerTransportError {}

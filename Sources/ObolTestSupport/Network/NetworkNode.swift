@@ -1,0 +1,69 @@
+import ObolCore
+import ObolNode
+import ObolWire
+
+/// A node on a `MemoryNetwork` for tests: an in-memory store (unless given one), the test network's
+/// parameters, and a node id derived from its host, so every run is the same.
+public struct NetworkNode: Sendable {
+    public let host: String
+    public let endpoint: PeerEndpoint
+    public let node: Node
+    public let transport: MemoryTransport
+
+    public init(network: MemoryNetwork, host: String, port: Int = 9333, params: ChainParams = .test,
+                store: any ChainStore = MemoryChainStore(), staticPeers: [PeerEndpoint] = [],
+                clock: any NodeClock = SystemClock(), listening: Bool = true,
+                configure: (inout NodeConfiguration) -> Void = { _ in }) throws {
+        self.host = host
+        endpoint = PeerEndpoint(host: host, port: port)
+        transport = network.transport(host: host, port: port, nodeID: Self.nodeID(for: host), listening: listening)
+        var configuration = NodeConfiguration(params: params, verificationThreads: 1)
+        configuration.peers.staticPeers = staticPeers
+        configuration.logger.logLevel = .critical
+        configure(&configuration)
+        node = try Node(configuration: configuration, store: store, transport: transport, clock: clock)
+    }
+
+    public var peers: PeerManager { node.peers! }
+
+    /// 32 bytes that name the host.
+    public static func nodeID(for host: String) -> [UInt8] { SHA256.hash(Array(host.utf8)).bytes }
+
+    /// Returns once the best tip is `hash`.
+    public func waitForTip(_ hash: Hash256) async {
+        let tips = node.chain.events.subscribe(bufferingPolicy: .bufferingNewest(1)) { event -> Hash256? in
+            if case let .tipChanged(tip) = event { tip.hash } else { nil }
+        }
+        if await node.chain.tip.hash == hash { return }
+        for await _ in tips where await node.chain.tip.hash == hash { return }
+    }
+
+    /// Returns once `condition` holds of the peer table, checked at every connection and disconnection.
+    public func waitForPeers(_ condition: @Sendable ([PeerSummary]) -> Bool) async {
+        let changes = peers.changes.subscribe(bufferingPolicy: .bufferingNewest(1))
+        if condition(await peers.peers().filter(\.established)) { return }
+        for await _ in changes where condition(await peers.peers().filter(\.established)) { return }
+    }
+
+    /// Returns once at least `count` peers have completed their handshake.
+    public func waitForPeerCount(_ count: Int) async {
+        await waitForPeers { $0.count >= count }
+    }
+
+    /// Returns once the mempool holds a transfer with id `id`.
+    public func waitForTransfer(_ id: Hash256) async {
+        let events = node.mempool.subscribe(bufferingPolicy: .bufferingNewest(1))
+        if await node.mempool.transfer(id) != nil { return }
+        for await _ in events where await node.mempool.transfer(id) != nil { return }
+    }
+}
+
+/// Runs `nodes` in a task group while `body` runs, then stops them.
+public func withRunningNodes<Result: Sendable>(_ nodes: [NetworkNode],
+                                               _ body: () async throws -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for node in nodes { group.addTask { try await node.node.run() } }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
