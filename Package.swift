@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "ObolCore", targets: ["ObolCore"]),
         .library(name: "ObolWire", targets: ["ObolWire"]),
+        .library(name: "ObolP2P", targets: ["ObolP2P"]),
         .library(name: "ObolNode", targets: ["ObolNode"]),
         .library(name: "ObolStore", targets: ["ObolStore"]),
         .library(name: "Obol", targets: ["Obol"]),
@@ -98,7 +99,8 @@ let package = Package(
         .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
-        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore"], swiftSettings: settings),
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire"],
+                swiftSettings: settings),
 
         // The command line.
         .executableTarget(

@@ -2,3 +2,5 @@
 @_exported import ObolNode
 @_exported import ObolAPI
 @_exported import ObolStore
+@_exported import ObolWire
+@_exported import ObolP2P

@@ -32,6 +32,18 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Mining threads (default: every core).")
     var threads: Int?
 
+    @Option(help: "Where to accept peers, HOST:PORT (default: 127.0.0.1 and the network's port). Listening on every interface (0.0.0.0) is an explicit choice.")
+    var listen: String?
+
+    @Flag(name: .customLong("no-listen"), help: "Accept no peers; only dial out.")
+    var noListen = false
+
+    @Option(name: .customLong("peer"), help: "A peer to keep connected, HOST:PORT (repeatable).")
+    var peers: [String] = []
+
+    @Option(name: .customLong("max-connections"), help: "Peer connections at most, inbound and outbound (8 of them outbound).")
+    var maxConnections: Int = 125
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -43,6 +55,16 @@ struct NodeCommand: AsyncParsableCommand {
         }
         if let minerAddress, Address(minerAddress) == nil {
             throw ValidationError("--miner-address '\(minerAddress)' is not a valid obol address (checksum or prefix wrong)")
+        }
+        if noListen, listen != nil { throw ValidationError("--listen and --no-listen exclude each other") }
+        if let listen, PeerEndpoint(listen) == nil {
+            throw ValidationError("--listen '\(listen)' is not HOST:PORT with a port from 1 to 65535")
+        }
+        for peer in peers where PeerEndpoint(peer) == nil {
+            throw ValidationError("--peer '\(peer)' is not HOST:PORT with a port from 1 to 65535")
+        }
+        guard (0...10_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be between 0 and 10000")
         }
         if !mine, threads != nil || minerAddress != nil {
             throw ValidationError("--threads and --miner-address only apply with --mine")
@@ -61,6 +83,9 @@ struct NodeCommand: AsyncParsableCommand {
         let directory = try dataDirectory(for: params)
 
         var configuration = NodeConfiguration(params: params, dataDirectory: directory, logger: logger)
+        configuration.peers.staticPeers = peers.compactMap { PeerEndpoint($0) }
+        configuration.peers.maxConnections = maxConnections
+        configuration.peers.maxOutbound = min(configuration.peers.maxOutbound, maxConnections)
         if mine {
             let address = try resolveMinerAddress(directory: directory)
             configuration.mining = MinerConfig(address: address,
@@ -68,8 +93,12 @@ struct NodeCommand: AsyncParsableCommand {
             logger.info("mining", metadata: ["address": "\(address)", "threads": "\(configuration.mining!.threads)"])
         }
         let node: Node
+        let listenAt = noListen ? nil : listen.flatMap { PeerEndpoint($0) }
+            ?? PeerEndpoint(host: "127.0.0.1", port: Int(params.defaultPort))
         do {
-            node = try Node(configuration: configuration)
+            node = try await Node.networked(configuration: configuration, network: NetworkOptions(listen: listenAt))
+        } catch let error as NetworkSetupError {
+            throw CommandFailure("\(error)")
         } catch {
             throw CommandFailure("cannot open the node: \(error)")
         }

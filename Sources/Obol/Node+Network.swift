@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import ObolNode
+import ObolP2P
+import ObolStore
+import ObolWire
+
+/// Where and whether a node takes part in the peer-to-peer network.
+public struct NetworkOptions: Sendable {
+    /// Where to accept connections (nil: dial out only).
+    public var listen: PeerEndpoint?
+
+    public init(listen: PeerEndpoint?) {
+        self.listen = listen
+    }
+}
+
+/// Why a networked node could not start.
+public struct NetworkSetupError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Node {
+    /// A node with its store (see `init(configuration:clock:)`) on the TCP network: its identity is
+    /// `node.key` in the data directory (a new key each run for an in-memory node), it listens where
+    /// `network.listen` says (bound before this returns, so a taken port fails here), and its address
+    /// book and bans are kept beside the chain.
+    public static func networked(configuration: NodeConfiguration, network: NetworkOptions,
+                                 clock: any NodeClock = SystemClock()) async throws -> Node {
+        var configuration = configuration
+        let identity: NodeIdentity
+        if let directory = configuration.dataDirectory {
+            identity = try NodeIdentity.loadOrCreate(inDataDirectory: directory)
+            configuration.peers.dataDirectory = directory
+        } else {
+            identity = NodeIdentity(keyPair: NoiseKeyPair())
+        }
+        let p2p = P2PConfiguration(params: configuration.params, staticKey: identity.keyPair)
+        let transport: TCPPeerTransport
+        if let listen = network.listen {
+            do {
+                transport = try await TCPPeerTransport.bind(host: listen.host, port: listen.port, configuration: p2p)
+            } catch {
+                throw NetworkSetupError(description: "cannot listen on \(listen): \(error)")
+            }
+        } else {
+            transport = TCPPeerTransport(configuration: p2p)
+        }
+        configuration.logger.info("peer-to-peer", metadata: [
+            "node-id": "\(identity.nodeID)",
+            "listen": "\(transport.listenEndpoint.map { "\($0)" } ?? "off")",
+            "peers": "\(configuration.peers.staticPeers.map(\.description).joined(separator: ","))",
+        ])
+        let store: any ChainStore = if let directory = configuration.dataDirectory {
+            try SQLiteChainStore(dataDirectory: URL(fileURLWithPath: directory))
+        } else {
+            MemoryChainStore()
+        }
+        return try Node(configuration: configuration, store: store, transport: transport, clock: clock)
+    }
+}
