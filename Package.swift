@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(name: "EmbeddedNodeExample", dependencies: ["Obol"], path: "Examples/EmbeddedNode",
                           swiftSettings: settings),
 
-        .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode", "ObolWire"], swiftSettings: settings),
+        .target(name: "ObolTestSupport", dependencies: ["ObolCore", "ObolNode", "ObolWire", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
 
         .testTarget(name: "ObolWireTests", dependencies: ["ObolWire", "ObolCore", "ObolTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: settings),

@@ -77,6 +77,32 @@ extension BlockTree {
         return out
     }
 
+    /// Which of `blocks` (hashes with heights, as `blocksToFetch` gives them) each peer can serve: those
+    /// on the chain that ends at the peer's best known header. A tip on the best header chain has every
+    /// block of it up to its height; another tip's chain is walked down (at most `maxWalk` entries).
+    public func holders(of blocks: [(hash: Hash256, height: UInt64)], peerTips: [UInt64: Hash256],
+                        maxWalk: Int = 4_096) -> [Hash256: Set<UInt64>] {
+        guard let lowest = blocks.map(\.height).min() else { return [:] }
+        var out: [Hash256: Set<UInt64>] = [:]
+        for (peer, tip) in peerTips {
+            guard let entry = entries[tip] else { continue }
+            if isOnBestHeaderChain(tip) {
+                for block in blocks where block.height <= entry.height { out[block.hash, default: []].insert(peer) }
+                continue
+            }
+            var chain = Set<Hash256>()
+            var cursor: BlockIndexEntry? = entry
+            var steps = 0
+            while let current = cursor, current.height >= lowest, steps < maxWalk {
+                chain.insert(current.hash)
+                steps += 1
+                cursor = current.height == 0 ? nil : entries[current.previousHash]
+            }
+            for block in blocks where chain.contains(block.hash) { out[block.hash, default: []].insert(peer) }
+        }
+        return out
+    }
+
     /// Whether a new header on `parentHash` with `work` forks from the best
     /// chain more than `maxDepth` blocks below the tip while carrying no more
     /// work than the tip. Walks down at most to that depth.

@@ -53,8 +53,11 @@ extension ChainActor {
 
     /// `blocksToFetch(window:)` with each block's height, for a downloader that asks only peers whose
     /// chains are that high.
-    public func downloadCandidates(window: Int) -> [(hash: Hash256, height: UInt64)] {
-        blocksToFetch(window: window).compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
+    /// `peerTips` (each peer's best known header) names who can serve each block (`BlockTree.holders`).
+    public func downloadCandidates(window: Int, peerTips: [UInt64: Hash256] = [:]) -> [DownloadCandidate] {
+        let blocks = blocksToFetch(window: window).compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
+        let holders = chain.tree.holders(of: blocks, peerTips: peerTips)
+        return blocks.map { DownloadCandidate(hash: $0.0, height: $0.1, holders: holders[$0.0] ?? []) }
     }
 
     /// The height and cumulative work of a known header (nil when unknown): how far a peer that sent

@@ -40,22 +40,22 @@ public struct BlockDownloader: Sendable {
     /// Blocks in flight from `peer`.
     public func load(of peer: UInt64) -> Int { peers[peer]?.count ?? 0 }
 
-    /// Assigns the blocks of `wanted` (height order) that are not in flight to the peers of `candidates`
-    /// (id and the height their chain has reached), the least loaded first. Returns the requests to send.
-    public mutating func assign(_ wanted: [(hash: Hash256, height: UInt64)],
-                                candidates: [(peer: UInt64, height: UInt64)], now: Duration) -> [UInt64: [Hash256]] {
+    /// Assigns the blocks of `wanted` (height order) that are not in flight to the peers that hold them
+    /// (`DownloadCandidate.holders`) among `peers`, the least loaded first. Returns the requests to send.
+    public mutating func assign(_ wanted: [DownloadCandidate], peers candidates: [UInt64],
+                                now: Duration) -> [UInt64: [Hash256]] {
         var ready = candidates.filter { candidate in
-            let slot = peers[candidate.peer]
+            let slot = peers[candidate]
             if let resting = slot?.restingUntil, resting > now { return false }
             return (slot?.count ?? 0) < maxPerPeer
         }
         var out: [UInt64: [Hash256]] = [:]
         for block in wanted where inFlight[block.hash] == nil {
             if ready.isEmpty { break }
-            let eligible = ready.indices.filter { ready[$0].height >= block.height }
-            guard let pick = eligible.min(by: { (load(of: ready[$0].peer), ready[$0].peer)
-                                                < (load(of: ready[$1].peer), ready[$1].peer) }) else { continue }
-            let peer = ready[pick].peer
+            let eligible = ready.indices.filter { block.holders.contains(ready[$0]) }
+            guard let pick = eligible.min(by: { (load(of: ready[$0]), ready[$0]) < (load(of: ready[$1]), ready[$1]) })
+            else { continue }
+            let peer = ready[pick]
             var slot = peers[peer] ?? PeerLoad(timeout: initialTimeout)
             slot.count += 1
             slot.restingUntil = nil
@@ -113,4 +113,17 @@ public struct BlockDownloader: Sendable {
 
     /// The earliest deadline in flight.
     public var nextDeadline: Duration? { inFlight.values.map(\.deadline).min() }
+}
+
+/// A block to download: its hash and height, and the peers known to have it.
+public struct DownloadCandidate: Sendable, Hashable {
+    public var hash: Hash256
+    public var height: UInt64
+    public var holders: Set<UInt64>
+
+    public init(hash: Hash256, height: UInt64, holders: Set<UInt64>) {
+        self.hash = hash
+        self.height = height
+        self.holders = holders
+    }
 }

@@ -86,13 +86,17 @@ extension PeerManager {
         switch work {
         case let .headers(headers):
             let result = await chain.submitHeaders(headers, origin: .peer(id))
-            var reached: (height: UInt64, work: UInt256)?
-            if result.accepted > 0 { reached = await chain.heightAndWork(of: headers[result.accepted - 1].hash) }
+            var reached: (hash: Hash256, height: UInt64, work: UInt256)?
+            if result.accepted > 0 {
+                let last = headers[result.accepted - 1].hash
+                reached = await chain.heightAndWork(of: last).map { (last, $0.height, $0.work) }
+            }
             let locator = result.accepted == 0 ? await chain.locator() : []
             await headersProcessed(id, result: result, reached: reached, locator: locator)
         case let .block(block):
             let result = await chain.submit(block, origin: .peer(id))
-            await blockProcessed(id, block: block, result: result)
+            let work = await chain.heightAndWork(of: block.hash)?.work
+            await blockProcessed(id, block: block, result: result, work: work)
         case let .transfer(transfer):
             let result = await mempool.submit(transfer, origin: .peer(id))
             await transferProcessed(id, transfer: transfer, result: result)
@@ -166,8 +170,8 @@ extension PeerManager {
 
     // MARK: Outcomes, back on the actor
 
-    func headersProcessed(_ id: UInt64, result: HeaderSubmitResult, reached: (height: UInt64, work: UInt256)?,
-                          locator: [Hash256]) async {
+    func headersProcessed(_ id: UInt64, result: HeaderSubmitResult,
+                          reached: (hash: Hash256, height: UInt64, work: UInt256)?, locator: [Hash256]) async {
         guard var slot = slots[id], !slot.closing else { return }
         if result.isPeerFault {
             return drop(id, reason: "invalid header: \(result.rejection!)", discourage: true)
@@ -175,6 +179,7 @@ extension PeerManager {
         if let reached {
             slot.height = max(slot.height, reached.height)
             if reached.work > slot.work { slot.work = reached.work }
+            if reached.work > slot.bestKnown?.work ?? .zero { slot.bestKnown = (reached.hash, reached.work) }
             slot.unconnectedHeaders = 0
         } else if case .unknownParent = result.rejection {
             // An announcement that does not connect: ask for the headers between (Bitcoin Core allows a
@@ -192,7 +197,7 @@ extension PeerManager {
         if result.added > 0 || reached != nil { await scheduleDownloads() }
     }
 
-    func blockProcessed(_ id: UInt64, block: Block, result: SubmitResult) async {
+    func blockProcessed(_ id: UInt64, block: Block, result: SubmitResult, work: UInt256?) async {
         downloader.received(block.hash, from: id)
         if case let .invalid(rejection) = result, rejection.isPeerFault {
             drop(id, reason: "invalid block \(block.hash): \(rejection)", discourage: true)
@@ -203,6 +208,7 @@ extension PeerManager {
                 slot.height = max(slot.height, block.height)
             default: break
             }
+            if let work, work > slot.bestKnown?.work ?? .zero { slot.bestKnown = (block.hash, work) }
             slots[id] = slot
         }
         await scheduleDownloads()
@@ -233,6 +239,7 @@ extension PeerManager {
         }
         let blocks = items.filter { $0.kind == .block }.map(\.hash)
         if !blocks.isEmpty {
+            for hash in blocks { slots[id]?.lacking.insert(hash) }
             downloader.notFound(blocks, from: id)
             await scheduleDownloads()
         }

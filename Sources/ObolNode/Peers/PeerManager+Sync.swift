@@ -15,10 +15,24 @@ extension PeerManager {
         defer { scheduling = false }
         repeat {
             rescheduleRequested = false
-            let wanted = await chain.downloadCandidates(window: configuration.downloadWindow)
+            let tips = slots.values.reduce(into: [UInt64: Hash256]()) { tips, slot in
+                if slot.isEstablished, let known = slot.bestKnown { tips[slot.id] = known.hash }
+            }
+            var wanted = await chain.downloadCandidates(window: configuration.downloadWindow, peerTips: tips)
             guard !wanted.isEmpty else { continue }
-            let candidates = slots.values.filter(\.isEstablished).map { (peer: $0.id, height: $0.height) }
-            let assignments = downloader.assign(wanted, candidates: candidates, now: clock.elapsed())
+            let established = slots.values.filter(\.isEstablished)
+            // A peer that has shown no header yet may serve what its height reaches; nobody is asked
+            // again for a block it said it lacks.
+            for index in wanted.indices {
+                for slot in established where slot.bestKnown == nil && slot.height >= wanted[index].height {
+                    wanted[index].holders.insert(slot.id)
+                }
+                wanted[index].holders = wanted[index].holders.filter { !(slots[$0]?.lacking.contains(wanted[index].hash) ?? true) }
+            }
+            let assignments = downloader.assign(wanted, peers: established.map(\.id), now: clock.elapsed())
+            logger.trace("download pass", metadata: ["wanted": "\(wanted.count)", "peers": "\(established.map(\.id))",
+                                                     "assigned": "\(assignments.mapValues(\.count))",
+                                                     "inFlight": "\(downloader.inFlight.count)"])
             for (peer, hashes) in assignments { command(peer, .requestBlocks(hashes)) }
         } while rescheduleRequested
     }

@@ -159,6 +159,11 @@ public actor PeerManager {
     /// Peers whose handshake has completed.
     public var peerCount: Int { slots.values.count { $0.isEstablished } }
 
+    /// Blocks requested and not yet received, by peer.
+    public func blocksInFlight() -> [UInt64: Int] {
+        downloader.inFlight.values.reduce(into: [:]) { $0[$1.peer, default: 0] += 1 }
+    }
+
     /// The manual bans in force.
     public func bans() -> [PeerBan] {
         banList.expire(now: clock.now())

@@ -19,6 +19,10 @@ struct PeerSlot: Sendable {
     var height: UInt64 = 0
     var work: UInt256 = .zero
     var userAgent = ""
+    /// The most-work header the peer has shown it has (sent, announced, or asked us for its body).
+    var bestKnown: (hash: Hash256, work: UInt256)?
+    /// Blocks the peer said it does not have (`notfound`): not asked of it again.
+    var lacking = RecentSet<Hash256>(capacity: 1_024)
     /// When it last sent a new valid block / transfer (eviction protects useful peers).
     var lastBlockAt: Duration?
     var lastTransferAt: Duration?

@@ -23,6 +23,8 @@ public final class MemoryNetwork: Sendable {
         /// Each partitioned host's side; hosts on different sides cannot talk.
         var sides: [String: Int] = [:]
         var conditions: LinkConditions
+        /// Conditions of what one host sends, over the network's.
+        var hostConditions: [String: LinkConditions] = [:]
         var messagesSent: [String: Int] = [:]
     }
 
@@ -48,6 +50,15 @@ public final class MemoryNetwork: Sendable {
     public var conditions: LinkConditions {
         get { state.withLock { $0.conditions } }
         set { state.withLock { $0.conditions = newValue } }
+    }
+
+    /// Latency, loss and silences of what `host` sends, from now on (nil: the network's).
+    public func setConditions(_ conditions: LinkConditions?, from host: String) {
+        state.withLock { $0.hostConditions[host] = conditions }
+    }
+
+    func conditions(from host: String) -> LinkConditions {
+        state.withLock { $0.hostConditions[host] ?? $0.conditions }
     }
 
     /// Splits the hosts into groups that cannot reach each other and cuts the links between them.
@@ -95,7 +106,9 @@ public final class MemoryNetwork: Sendable {
     }
 
     func connect(from source: MemoryTransport, to endpoint: PeerEndpoint) throws -> MemoryLink {
-        let conditions: @Sendable () -> LinkConditions = { [weak self] in self?.conditions ?? .init() }
+        let from = source.endpoint.host, to = endpoint.host
+        let forwardConditions: @Sendable () -> LinkConditions = { [weak self] in self?.conditions(from: from) ?? .init() }
+        let backwardConditions: @Sendable () -> LinkConditions = { [weak self] in self?.conditions(from: to) ?? .init() }
         let (initiator, responder, accept) = try state.withLock { s -> (MemoryLink, MemoryLink, AsyncStream<MemoryLink>.Continuation) in
             guard let listener = s.listeners[endpoint] else { throw MemoryTransportError.unreachable }
             guard !Self.separated(source.endpoint.host, endpoint.host, sides: s.sides) else {
@@ -103,8 +116,10 @@ public final class MemoryNetwork: Sendable {
             }
             let id = s.nextLinkID
             s.nextLinkID += 1
-            let forward = MemoryPipe(capacity: pipeCapacity, seed: UInt64(2 * id + 1), clock: clock, conditions: conditions)
-            let backward = MemoryPipe(capacity: pipeCapacity, seed: UInt64(2 * id + 2), clock: clock, conditions: conditions)
+            let forward = MemoryPipe(capacity: pipeCapacity, seed: UInt64(2 * id + 1), clock: clock,
+                                     conditions: forwardConditions)
+            let backward = MemoryPipe(capacity: pipeCapacity, seed: UInt64(2 * id + 2), clock: clock,
+                                      conditions: backwardConditions)
             s.links[id] = OpenLink(hosts: (source.endpoint.host, endpoint.host), pipes: [forward, backward])
             let initiator = MemoryLink(network: self, localHost: source.endpoint.host, nodeID: listener.nodeID,
                                        remoteEndpoint: endpoint, incoming: backward, outgoing: forward)

@@ -30,7 +30,7 @@ final class MemoryPipe: Sendable {
     func send(_ messages: [Message]) async throws {
         let now = clock.elapsed()
         let link = conditions()
-        for message in messages {
+        for message in messages where !link.dropping.contains(message.command) {
             let size = Message.frameHeaderSize + message.payloadSize
             while true {
                 let ready: Bool? = state.withLock { s in
@@ -129,10 +129,13 @@ public struct LinkConditions: Sendable {
     public var latency: Duration = .zero
     /// The probability that a message is dropped (0…1).
     public var loss: Double = 0
+    /// Messages of these commands are never delivered (a peer that stays silent about blocks, say).
+    public var dropping: Set<Command> = []
 
-    public init(latency: Duration = .zero, loss: Double = 0) {
+    public init(latency: Duration = .zero, loss: Double = 0, dropping: Set<Command> = []) {
         self.latency = latency
         self.loss = loss
+        self.dropping = dropping
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import ObolCore
 import ObolNode
 import ObolWire
@@ -19,7 +21,10 @@ public struct NetworkNode: Sendable {
         transport = network.transport(host: host, port: port, nodeID: Self.nodeID(for: host), listening: listening)
         var configuration = NodeConfiguration(params: params, verificationThreads: 1)
         configuration.peers.staticPeers = staticPeers
-        configuration.logger.logLevel = .critical
+        // OBOL_TEST_LOG=debug (or info, …) shows the nodes' logs.
+        configuration.logger = Logger(label: "obol.\(host)")
+        configuration.logger.logLevel = ProcessInfo.processInfo.environment["OBOL_TEST_LOG"]
+            .flatMap(Logger.Level.init(rawValue:)) ?? .critical
         configure(&configuration)
         node = try Node(configuration: configuration, store: store, transport: transport, clock: clock)
     }
@@ -29,13 +34,15 @@ public struct NetworkNode: Sendable {
     /// 32 bytes that name the host.
     public static func nodeID(for host: String) -> [UInt8] { SHA256.hash(Array(host.utf8)).bytes }
 
-    /// Returns once the best tip is `hash`.
-    public func waitForTip(_ hash: Hash256) async {
+    /// Returns once the best tip is `hash` (true), or when the node stops first (false).
+    @discardableResult
+    public func waitForTip(_ hash: Hash256) async -> Bool {
         let tips = node.chain.events.subscribe(bufferingPolicy: .bufferingNewest(1)) { event -> Hash256? in
             if case let .tipChanged(tip) = event { tip.hash } else { nil }
         }
-        if await node.chain.tip.hash == hash { return }
-        for await _ in tips where await node.chain.tip.hash == hash { return }
+        if await node.chain.tip.hash == hash { return true }
+        for await _ in tips where await node.chain.tip.hash == hash { return true }
+        return false
     }
 
     /// Returns once `condition` holds of the peer table, checked at every connection and disconnection.
@@ -50,11 +57,13 @@ public struct NetworkNode: Sendable {
         await waitForPeers { $0.count >= count }
     }
 
-    /// Returns once the mempool holds a transfer with id `id`.
-    public func waitForTransfer(_ id: Hash256) async {
+    /// Returns once the mempool holds a transfer with id `id` (true), or when the node stops first (false).
+    @discardableResult
+    public func waitForTransfer(_ id: Hash256) async -> Bool {
         let events = node.mempool.subscribe(bufferingPolicy: .bufferingNewest(1))
-        if await node.mempool.transfer(id) != nil { return }
-        for await _ in events where await node.mempool.transfer(id) != nil { return }
+        if await node.mempool.transfer(id) != nil { return true }
+        for await _ in events where await node.mempool.transfer(id) != nil { return true }
+        return false
     }
 }
 
