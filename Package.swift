@@ -98,7 +98,8 @@ let package = Package(
         .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
-        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore"], swiftSettings: settings),
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolWire"],
+                swiftSettings: settings),
 
         // The command line.
         .executableTarget(
@@ -130,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "ObolAPITests",
             dependencies: [
-                "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport",
+                "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport", "Obol", "ObolWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings
