@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "ObolAPITests",
             dependencies: [
-                "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport",
+                "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport", "Obol", "ObolWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

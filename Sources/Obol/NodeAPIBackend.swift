@@ -6,14 +6,23 @@ import ObolNode
 /// Serves the HTTP API from a running `Node`.
 public struct NodeAPIBackend: NodeBackend {
     public let node: Node
+    /// The clock bans are reckoned on (`until` is its `now()` plus the duration): the node's own.
+    public let clock: any NodeClock
 
-    public init(node: Node) { self.node = node }
+    /// - Parameter clock: the clock `node` was made with.
+    public init(node: Node, clock: any NodeClock = SystemClock()) {
+        self.node = node
+        self.clock = clock
+    }
 
     public var params: ChainParams { node.configuration.params }
 
     public func status() async -> NodeStatus {
-        NodeStatus(tip: await node.chain.tip, peers: 0, mempoolSize: await node.mempool.count,
-                   hashRate: node.hashRate)
+        // The tip first: the best header read after it has at least its work.
+        let tip = await node.chain.tip
+        let header = await node.chain.bestHeader
+        return NodeStatus(tip: tip, peers: await node.peers?.peerCount ?? 0, mempoolSize: await node.mempool.count,
+                          hashRate: node.hashRate, headers: header.height, syncing: header.chainWork > tip.chainWork)
     }
 
     public func blockOutlines(from height: UInt64, limit: Int) async -> [BlockOutline] {
@@ -69,9 +78,10 @@ public struct NodeAPIBackend: NodeBackend {
 }
 
 extension APIServer {
-    /// The HTTP API of `node`.
-    public init(node: Node, host: String = "127.0.0.1", port: Int = 8080, logger: Logger = Logger(label: "obol.api"),
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        self.init(backend: NodeAPIBackend(node: node), host: host, port: port, logger: logger, onListening: onListening)
+    /// The HTTP API of `node`; `clock` is the one `node` was made with.
+    public init(node: Node, clock: any NodeClock = SystemClock(), host: String = "127.0.0.1", port: Int = 8080,
+                logger: Logger = Logger(label: "obol.api"), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.init(backend: NodeAPIBackend(node: node, clock: clock), host: host, port: port, logger: logger,
+                  onListening: onListening)
     }
 }

@@ -44,6 +44,23 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(status: .unprocessableContent, code: rejection.code, message: rejection.message)
     }
 
+    /// 403 for `banned` and `discouraged`, 409 for `self-connection` and
+    /// `duplicate`, 502 for `unreachable`, 503 for `no-free-slot` and
+    /// `not-running`; the refusal's code as the error's.
+    static func refused(_ refusal: PeerRefusal) -> APIError {
+        let status: HTTPResponse.Status = switch refusal.code {
+        case .banned, .discouraged: .forbidden
+        case .selfConnection, .duplicate: .conflict
+        case .unreachable: .badGateway
+        case .noFreeSlot, .notRunning: .serviceUnavailable
+        }
+        return APIError(status: status, code: refusal.code.rawValue, message: refusal.message)
+    }
+
+    static func invalid(_ request: InvalidRequest) -> APIError {
+        .badRequest(request.code, request.message)
+    }
+
     /// Any other `HTTPResponseError` (no route, a body over the limit…) in the same JSON shape.
     static func from(_ error: some HTTPResponseError, request: Request) -> APIError {
         switch error.status {

@@ -18,7 +18,8 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         return JSONResponse.make(StatusResponse(
             network: params.name, networkID: params.networkID, height: tip.height, tip: tip.hash,
             work: tip.chainWork, target: tip.header.bits.target ?? .zero, hashRate: status.hashRate,
-            peers: status.peers, mempoolSize: status.mempoolSize, minimumFee: params.minimumFee))
+            peers: status.peers, mempoolSize: status.mempoolSize, minimumFee: params.minimumFee,
+            headers: status.headers, syncing: status.syncing))
     }
 
     // MARK: GET /blocks?from=&limit=&order=
@@ -113,24 +114,7 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
     // MARK: POST /transactions
 
     func submit(_ request: Request) async throws(APIError) -> Response {
-        let limit = options.maxBodySize
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            throw .bodyTooLarge(limit: limit)
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw .bodyTooLarge(limit: limit)
-        } catch {
-            throw .badRequest("invalid-body", "could not read the request body")
-        }
-        let body: SubmitTransactionRequest
-        do {
-            body = try JSONDecoder().decode(SubmitTransactionRequest.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw .badRequest("invalid-json", Self.describe(error))
-        }
+        let body = try await RequestParsing.json(request, as: SubmitTransactionRequest.self, limit: options.maxBodySize)
         let transfer: Transfer
         do {
             transfer = try body.transfer()
@@ -142,25 +126,6 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
             return JSONResponse.make(SubmitTransactionResponse(txid: transfer.id), status: .accepted)
         case let .rejected(rejection):
             throw .rejected(rejection)
-        }
-    }
-
-    /// One line about why the JSON did not decode.
-    static func describe(_ error: any Error) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "body" : keys.map(\.stringValue).joined(separator: ".")
-        }
-        switch error as? DecodingError {
-        case let .typeMismatch(type, ctx)?:
-            return "\(path(ctx.codingPath)): expected \(type == UInt64.self || type == UInt32.self ? "a non-negative integer" : "\(type)")"
-        case let .valueNotFound(_, ctx)?:
-            return "\(path(ctx.codingPath)): missing value"
-        case let .keyNotFound(key, _)?:
-            return "missing field \"\(key.stringValue)\""
-        case let .dataCorrupted(ctx)?:
-            return ctx.codingPath.isEmpty ? "malformed JSON" : "\(path(ctx.codingPath)): \(ctx.debugDescription)"
-        default:
-            return "malformed JSON"
         }
     }
 }

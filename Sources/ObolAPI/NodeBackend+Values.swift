@@ -3,16 +3,25 @@ import ObolCore
 /// What `NodeBackend.status()` reports.
 public struct NodeStatus: Sendable, Hashable {
     public var tip: ChainTip
+    /// Peers whose handshake has completed.
     public var peers: Int
     public var mempoolSize: Int
     /// Hashes per second; 0 when unknown.
     public var hashRate: Double
+    /// The best header's height.
+    public var headers: UInt64
+    /// Whether blocks of the best header chain are missing (it has more work than `tip`).
+    public var syncing: Bool
 
-    public init(tip: ChainTip, peers: Int, mempoolSize: Int, hashRate: Double = 0) {
+    /// `headers` defaults to the tip's height.
+    public init(tip: ChainTip, peers: Int, mempoolSize: Int, hashRate: Double = 0, headers: UInt64? = nil,
+                syncing: Bool = false) {
         self.tip = tip
         self.peers = peers
         self.mempoolSize = mempoolSize
         self.hashRate = hashRate
+        self.headers = headers ?? tip.height
+        self.syncing = syncing
     }
 }
 

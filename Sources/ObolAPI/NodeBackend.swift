@@ -12,8 +12,10 @@ public protocol NodeBackend: Sendable {
     /// node's lifetime.
     var params: ChainParams { get }
 
-    /// The best tip, how many peers are connected, how many transfers wait in
-    /// the mempool, and a hash rate (0 when unknown).
+    /// The best tip, how many peers are connected (handshake completed), how
+    /// many transfers wait in the mempool, a hash rate (0 when unknown), the
+    /// best header's height, and whether blocks of the best header chain are
+    /// missing.
     func status() async -> NodeStatus
 
     /// Outlines (header, transaction count, size) of best-chain blocks at
@@ -48,4 +50,26 @@ public protocol NodeBackend: Sendable {
     /// Offers `transfer` to the mempool, which checks every rule of the node.
     /// A refusal carries the rule's short code and a one-line message.
     func submit(_ transfer: Transfer) async -> SubmitOutcome
+
+    // MARK: Peers
+    //
+    // A node without a peer layer lists no peers and no bans, refuses
+    // `connectPeer` and `ban` with `not-running`, and has no ban to lift.
+
+    /// The connected peers, established or still in their handshake, by id.
+    func peers() async -> [PeerRecord]
+
+    /// Connects to `host:port` now and returns the new peer once its
+    /// encrypted handshake has completed.
+    func connectPeer(host: String, port: Int) async throws(PeerRefusal) -> PeerRecord
+
+    /// The manual bans in force.
+    func bans() async -> [BanRecord]
+
+    /// Bans `host` for `duration` seconds from now (replacing a ban already on
+    /// it) and drops its connections; returns the ban.
+    func ban(host: String, duration: UInt64, reason: String) async throws(PeerRefusal) -> BanRecord
+
+    /// Lifts the ban on `host`; false when it was not banned.
+    func unban(host: String) async -> Bool
 }

@@ -12,9 +12,15 @@ import Hummingbird
 /// | `GET /accounts/{address}?limit=` | `AccountResponse` |
 /// | `GET /mempool` | `MempoolResponse` |
 /// | `POST /transactions` | 202 `SubmitTransactionResponse`, or 422 with the rule that refused it |
+/// | `GET /peers` | `PeerListResponse` (empty for a node without a peer layer) |
+/// | `POST /peers` | 201 `PeerResponse`, or the refusal's status (403, 409, 502, 503) |
+/// | `GET /peers/bans` | `PeerBanListResponse` |
+/// | `POST /peers/bans` | 201 `PeerBanResponse`, or 503 without a peer layer |
+/// | `DELETE /peers/bans/{address}` | 204, or 404 when the host is not banned |
 ///
 /// Every error is JSON `{"error": {"code", "message"}}`: 400 for malformed
-/// input, 404 for unknown things, 413 for a body over `options.maxBodySize`.
+/// input, 404 for unknown things, 413 for a body over `options.maxBodySize`;
+/// `APIError.refused` gives the statuses of peer refusals.
 /// `docs/openapi.yaml` describes the same routes.
 public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
@@ -34,5 +40,12 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
         try await routes.account(RequestParsing.pathParameter(context, "address"), request)
     }
     router.get("/mempool") { _, _ in await routes.mempool() }
+    router.get("/peers") { _, _ in await routes.peers() }
+    router.post("/peers") { request, _ in try await routes.connectPeer(request) }
+    router.get("/peers/bans") { _, _ in await routes.bans() }
+    router.post("/peers/bans") { request, _ in try await routes.ban(request) }
+    router.delete("/peers/bans/:address") { _, context in
+        try await routes.unban(RequestParsing.pathParameter(context, "address"))
+    }
     return router
 }

@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// The read-only web wallet served at `GET /`: node status, account and
-/// transaction look-ups, the mempool and recent blocks, all from this API.
+/// transaction look-ups, the connected peers, the mempool and recent blocks,
+/// all from this API.
 ///
 /// One self-contained page (no external scripts, fonts or styles). It cannot
 /// send coins: signing in the browser would need secp256k1 in JavaScript,
@@ -71,6 +72,11 @@ enum WebWallet {
     </form>
     <p class="error" id="tx-error"></p>
     <dl id="tx"></dl>
+  </section>
+
+  <section>
+    <h2>Peers <span id="peers-count" class="note"></span></h2>
+    <table id="peers"></table>
   </section>
 
   <section>
@@ -153,12 +159,25 @@ async function refreshStatus() {
   const error = document.getElementById("status-error");
   try {
     const s = await getJSON("/status");
-    fillList("status", [["network", `${s.network} (id ${s.networkID})`], ["height", s.height], ["tip", s.tip],
-                        ["peers", s.peers], ["mempool", s.mempoolSize],
+    const sync = s.syncing ? `syncing: headers to ${s.headers}` : "synced";
+    fillList("status", [["network", `${s.network} (id ${s.networkID})`], ["height", `${s.height} (${sync})`],
+                        ["tip", s.tip], ["peers", s.peers], ["mempool", s.mempoolSize],
                         ["hash rate", `${Math.round(s.hashRate)} H/s`], ["minimum fee", coins(s.minimumFee)]]);
     error.textContent = "";
   } catch (e) {
     error.textContent = `status: ${e.message}`;
+  }
+}
+
+async function refreshPeers() {
+  try {
+    const list = await getJSON("/peers");
+    document.getElementById("peers-count").textContent = `(${list.peers.length})`;
+    fillTable("peers", ["address", "direction", "height", "ping"],
+              list.peers.map(p => [p.address, p.established ? p.direction : `${p.direction} (connecting)`, p.height,
+                                   p.pingMs == null ? "" : `${Math.round(p.pingMs)} ms`]));
+  } catch (e) {
+    document.getElementById("peers-count").textContent = `(${e.message})`;
   }
 }
 
@@ -239,7 +258,7 @@ function openFromHash() {
 }
 window.addEventListener("hashchange", openFromHash);
 
-function refreshAll() { refreshStatus(); refreshMempool(); refreshBlocks(); }
+function refreshAll() { refreshStatus(); refreshPeers(); refreshMempool(); refreshBlocks(); }
 openFromHash();
 refreshAll();
 setInterval(refreshAll, 5000);

@@ -11,6 +11,10 @@ actor FakeBackend: NodeBackend {
     private var state: AccountState
     private var pool: [Transfer]
     private(set) var submitted: [Transfer] = []
+    private(set) var peerList: [PeerRecord] = [FakeBackend.inboundPeer, FakeBackend.outboundPeer]
+    private(set) var banList: [BanRecord] = [BanRecord(host: "10.0.0.66", until: FakeBackend.now + 3_600, reason: "spam")]
+    /// What `connectPeer` and `ban` answer for a host, instead of connecting or banning.
+    private var refusals: [String: PeerRefusal.Code] = [:]
 
     /// - Parameter coinbaseMaturity: the network's maturity (the fixture's
     ///   `test` preset has none); the fixture's miner never spends, so its
@@ -31,7 +35,8 @@ actor FakeBackend: NodeBackend {
     func status() -> NodeStatus {
         let tip = fixture.block2
         return NodeStatus(tip: ChainTip(hash: tip.hash, height: tip.height, chainWork: UInt256(3), header: tip.header),
-                          peers: 2, mempoolSize: pool.count, hashRate: 1234.5)
+                          peers: peerList.count { $0.established }, mempoolSize: pool.count, hashRate: 1234.5,
+                          headers: 5, syncing: true)
     }
 
     func blockOutlines(from height: UInt64, limit: Int) -> [BlockOutline] {
@@ -91,6 +96,58 @@ actor FakeBackend: NodeBackend {
         pool.append(transfer)
         submitted.append(transfer)
         return .accepted
+    }
+
+    // MARK: Peers
+
+    /// The fake's clock: bans end at `now + duration`.
+    static let now: UInt64 = 1_700_000_000
+
+    static let inboundPeer = PeerRecord(
+        id: 1, nodeID: String(repeating: "ab", count: 32), address: "203.0.113.7:40001", direction: .inbound,
+        height: 2, work: UInt256(3), connectedSince: now - 600, bytesSent: 1_000, bytesReceived: 2_000, pingMs: 12.5,
+        userAgent: "obol/0.1", established: true, isStatic: false)
+    static let outboundPeer = PeerRecord(
+        id: 2, nodeID: String(repeating: "cd", count: 32), address: "[2001:db8::1]:9333", direction: .outbound,
+        height: 1, work: UInt256(2), connectedSince: now - 60, bytesSent: 300, bytesReceived: 400, pingMs: nil,
+        userAgent: "obol/0.1", established: false, isStatic: true)
+
+    /// Makes `connectPeer` and `ban` refuse `host` with `code`.
+    func refuse(_ host: String, with code: PeerRefusal.Code) {
+        refusals[host] = code
+    }
+
+    func peers() -> [PeerRecord] { peerList }
+
+    func connectPeer(host: String, port: Int) throws(PeerRefusal) -> PeerRecord {
+        if let code = refusals[host] { throw PeerRefusal(code, "refused \(host) with \(code.rawValue)") }
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        guard !peerList.contains(where: { $0.address == address }) else {
+            throw PeerRefusal(.duplicate, "already connected to \(address)")
+        }
+        let peer = PeerRecord(id: (peerList.map(\.id).max() ?? 0) + 1, nodeID: String(repeating: "ef", count: 32),
+                              address: address, direction: .outbound, height: 0, work: .zero,
+                              connectedSince: Self.now, bytesSent: 0, bytesReceived: 0, pingMs: nil, userAgent: "",
+                              established: false, isStatic: false)
+        peerList.append(peer)
+        return peer
+    }
+
+    func bans() -> [BanRecord] { banList }
+
+    func ban(host: String, duration: UInt64, reason: String) throws(PeerRefusal) -> BanRecord {
+        if let code = refusals[host] { throw PeerRefusal(code, "refused \(host) with \(code.rawValue)") }
+        let ban = BanRecord(host: host, until: Self.now + duration, reason: reason)
+        banList.removeAll { $0.host == host }
+        banList.append(ban)
+        peerList.removeAll { $0.address.hasPrefix(host.contains(":") ? "[\(host)]:" : "\(host):") }
+        return ban
+    }
+
+    func unban(host: String) -> Bool {
+        let before = banList.count
+        banList.removeAll { $0.host == host }
+        return banList.count < before
     }
 
     private func confirmedTransactions() -> [ConfirmedTransaction] {

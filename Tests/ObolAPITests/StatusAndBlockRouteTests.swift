@@ -20,10 +20,23 @@ import Testing
             #expect(status.target == ChainParams.test.initialBits.target)
             #expect(status.work == UInt256(3))
             #expect(status.hashRate == 1234.5)
-            #expect(status.peers == 2)
+            #expect(status.peers == 1)  // the fake's established peers; the other is in its handshake
             #expect(status.mempoolSize == 1)
             #expect(status.minimumFee == ChainParams.test.minimumFee)
+            #expect(status.headers == 5)
+            #expect(status.syncing)
         }
+    }
+
+    @Test func statusFromANodeWithoutHeadersOrSyncingDecodes() throws {
+        let old = #"{"network":"test","networkID":7,"height":4,"tip":"\#(Hash256.zero)","work":"\#(UInt256.one)","#
+            + #""target":"\#(UInt256.max)","hashRate":0,"peers":3,"mempoolSize":0,"minimumFee":1000}"#
+        let status = try JSONDecoder().decode(StatusResponse.self, from: Data(old.utf8))
+        #expect(status.headers == 4)
+        #expect(status.syncing == false)
+        #expect(status.peers == 3)
+        let roundTrip = try JSONDecoder().decode(StatusResponse.self, from: JSONEncoder().encode(status))
+        #expect(roundTrip == status)
     }
 
     @Test func statusUsesTheDocumentedFieldNames() async throws {
@@ -31,7 +44,8 @@ import Testing
             let response = try await client.get("/status")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
             #expect(Set(object.keys) == ["network", "networkID", "height", "tip", "work", "target", "hashRate",
-                                         "peers", "mempoolSize", "minimumFee"])
+                                         "peers", "mempoolSize", "minimumFee", "headers", "syncing"])
+            #expect(object["syncing"] as? Bool == true)
             #expect(object["tip"] as? String == fixture.block2.hash.description)
         }
     }

@@ -13,6 +13,7 @@ import Testing
             let html = response.text
             #expect(html.contains("<title>Obol node</title>"))
             #expect(html.contains("/status") && html.contains("/accounts/") && html.contains("/mempool"))
+            #expect(html.contains(#"getJSON("/peers")"#) && html.contains(#"<table id="peers">"#))
             // Self-contained: nothing is loaded from another origin.
             #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
             #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
