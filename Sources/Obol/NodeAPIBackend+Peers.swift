@@ -24,10 +24,10 @@ extension NodeAPIBackend {
 
     public func ban(host: String, duration: UInt64, reason: String) async throws(PeerRefusal) -> BanRecord {
         guard let peers = node.peers else { throw Self.noPeerLayer }
-        let (until, overflow) = clock.now().addingReportingOverflow(duration)
-        let ban = BanRecord(host: host, until: overflow ? .max : until, reason: reason)
-        await peers.ban(host: ban.host, until: ban.until, reason: ban.reason)
-        return ban
+        guard let ban = await peers.ban(host: host, for: duration, reason: reason) else {
+            throw PeerRefusal(.noFreeSlot, "the ban list is full, or '\(host)' is not a host")
+        }
+        return BanRecord(host: ban.host, until: ban.until, reason: ban.reason)
     }
 
     public func unban(host: String) async -> Bool {

@@ -6,13 +6,9 @@ import ObolNode
 /// Serves the HTTP API from a running `Node`.
 public struct NodeAPIBackend: NodeBackend {
     public let node: Node
-    /// The clock bans are reckoned on (`until` is its `now()` plus the duration): the node's own.
-    public let clock: any NodeClock
 
-    /// - Parameter clock: the clock `node` was made with.
-    public init(node: Node, clock: any NodeClock = SystemClock()) {
+    public init(node: Node) {
         self.node = node
-        self.clock = clock
     }
 
     public var params: ChainParams { node.configuration.params }
@@ -78,10 +74,10 @@ public struct NodeAPIBackend: NodeBackend {
 }
 
 extension APIServer {
-    /// The HTTP API of `node`; `clock` is the one `node` was made with.
-    public init(node: Node, clock: any NodeClock = SystemClock(), host: String = "127.0.0.1", port: Int = 8080,
+    /// The HTTP API of `node`.
+    public init(node: Node, host: String = "127.0.0.1", port: Int = 8080,
                 logger: Logger = Logger(label: "obol.api"), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        self.init(backend: NodeAPIBackend(node: node, clock: clock), host: host, port: port, logger: logger,
+        self.init(backend: NodeAPIBackend(node: node), host: host, port: port, logger: logger,
                   onListening: onListening)
     }
 }

@@ -186,12 +186,15 @@ public actor PeerManager {
 
     // MARK: Commands
 
-    /// Bans `host` until `until` (seconds since the Unix epoch), drops its connections, and keeps the ban
-    /// in the data directory.
-    public func ban(host: String, until: UInt64, reason: String) {
-        banList.ban(host: host, until: until, reason: reason)
+    /// Bans `host` for `seconds` from now (on the node's clock), drops its connections, and keeps the ban
+    /// in the data directory. Nil when the list is full (`BanList.maxBans`) or the host is not valid.
+    @discardableResult
+    public func ban(host: String, for seconds: UInt64, reason: String) -> PeerBan? {
+        let (until, overflow) = clock.now().addingReportingOverflow(seconds)
+        guard banList.ban(host: host, until: overflow ? .max : until, reason: reason) else { return nil }
         for slot in slots.values where slot.endpoint.host == host { drop(slot.id, reason: "banned", discourage: false) }
         saveBans()
+        return banList.bans.first { $0.host == host }
     }
 
     /// Lifts a manual ban; false when `host` was not banned.

@@ -68,6 +68,7 @@ public struct NetworkNode: Sendable {
 }
 
 /// Runs `nodes` in a task group while `body` runs, then stops them.
+@discardableResult
 public func withRunningNodes<Result: Sendable>(_ nodes: [NetworkNode],
                                                _ body: () async throws -> Result) async throws -> Result {
     try await withThrowingTaskGroup(of: Void.self) { group in
