@@ -137,8 +137,17 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "ObolP2PTests", dependencies: ["ObolP2P", "ObolWire", "ObolCore", "ObolTestSupport"],
-                    swiftSettings: settings),
+        // The adversarial tests drive a real node (ObolNode) against a scripted attacker over TCP and Noise.
+        .testTarget(
+            name: "ObolP2PTests",
+            dependencies: [
+                "ObolP2P", "ObolWire", "ObolCore", "ObolNode", "ObolTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
