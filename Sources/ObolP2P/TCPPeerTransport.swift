@@ -69,8 +69,15 @@ struct TCPPeerLink: PeerLink {
                     for try await message in inbound { try await receive(message) }
                 }
                 group.addTask { try await write(writer) }
-                defer { group.cancelAll() }
-                try await group.next()
+                // The first to end ends the other. A frame error (the peer's fault) wins over the writer's
+                // "closed channel" that the same close causes.
+                var failure: (any Error)?
+                while let result = await group.nextResult() {
+                    group.cancelAll()
+                    guard case let .failure(error) = result else { continue }
+                    if (error as? P2PError)?.isPeerFault == true || failure == nil { failure = error }
+                }
+                if let failure { throw failure }
             }
         }
     }

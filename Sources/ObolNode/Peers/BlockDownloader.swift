@@ -5,13 +5,15 @@ import ObolCore
 /// - At most `maxPerPeer` blocks are in flight per peer; blocks go to the least-loaded peer whose chain
 ///   is high enough, so several peers download side by side.
 /// - Every request has a deadline: the peer's timeout, which starts at `initialTimeout`, doubles on each
-///   stall up to `maxTimeout` and halves back (not below the start) as blocks arrive.
+///   stall up to `maxTimeout`, and halves back (not below the start) when a block arrives in under a
+///   quarter of it. A slow peer thus settles on a timeout that fits it instead of stalling again and again.
 /// - A request past its deadline is released for another peer (the lowest missing block is asked of
 ///   someone else), and the stalled peer gets no new requests until its doubled timeout has passed, so
 ///   one silent peer never holds the sync. A slow peer is not disconnected for it.
 public struct BlockDownloader: Sendable {
     public struct Request: Sendable, Hashable {
         public var peer: UInt64
+        public var requestedAt: Duration
         public var deadline: Duration
     }
 
@@ -60,7 +62,7 @@ public struct BlockDownloader: Sendable {
             slot.count += 1
             slot.restingUntil = nil
             peers[peer] = slot
-            inFlight[block.hash] = Request(peer: peer, deadline: now + slot.timeout)
+            inFlight[block.hash] = Request(peer: peer, requestedAt: now, deadline: now + slot.timeout)
             out[peer, default: []].append(block.hash)
             if slot.count >= maxPerPeer { ready.remove(at: pick) }
         }
@@ -69,11 +71,13 @@ public struct BlockDownloader: Sendable {
 
     /// A block arrived (from any peer). Returns the peer it was asked of, if it was in flight.
     @discardableResult
-    public mutating func received(_ hash: Hash256, from sender: UInt64) -> UInt64? {
+    public mutating func received(_ hash: Hash256, from sender: UInt64, now: Duration) -> UInt64? {
         guard let request = inFlight.removeValue(forKey: hash) else { return nil }
         if var load = peers[request.peer] {
             load.count -= 1
-            if request.peer == sender { load.timeout = max(initialTimeout, load.timeout / 2) }
+            if request.peer == sender, now - request.requestedAt < load.timeout / 4 {
+                load.timeout = max(initialTimeout, load.timeout / 2)
+            }
             peers[request.peer] = load
         }
         return request.peer

@@ -30,6 +30,8 @@ extension PeerManager {
                     if outbox.isClosed { throw CancellationError() }
                 },
                 write: { writer in
+                    // A failed write ends the peer: nothing may wait for room that never comes.
+                    defer { outbox.close() }
                     while let batch = await outbox.next() {
                         try await writer.send(batch)
                         outbox.written(batch, now: clock.elapsed())

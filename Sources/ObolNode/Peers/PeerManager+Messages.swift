@@ -29,7 +29,7 @@ extension PeerManager {
             guard let slot = slots[id], !slot.closing else { return [] }
             switch action {
             case let .send(message):
-                if !slot.outbox.enqueue([message], now: clock.elapsed()) {
+                if !slot.outbox.enqueue([message], now: clock.elapsed()), !slot.outbox.isClosed {
                     drop(id, reason: "send queue over budget: the peer does not read", discourage: false)
                 }
             case let .handshakeCompleted(version):
@@ -198,7 +198,7 @@ extension PeerManager {
     }
 
     func blockProcessed(_ id: UInt64, block: Block, result: SubmitResult, work: UInt256?) async {
-        downloader.received(block.hash, from: id)
+        downloader.received(block.hash, from: id, now: clock.elapsed())
         if case let .invalid(rejection) = result, rejection.isPeerFault {
             drop(id, reason: "invalid block \(block.hash): \(rejection)", discourage: true)
         } else if var slot = slots[id] {

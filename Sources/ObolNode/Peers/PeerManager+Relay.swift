@@ -46,7 +46,8 @@ extension PeerManager {
         for (peer, hash) in fetcher.expire(now: now) { command(peer, .requestTransfers([hash])) }
         fillOutboundSlots()
         saveBook()
-        if !stalled.isEmpty || rescheduleRequested { await scheduleDownloads() }
+        // Every tick while blocks are missing: a peer whose rest after a stall has ended takes requests again.
+        await scheduleDownloads()
         await logProgress(now: now)
     }
 }

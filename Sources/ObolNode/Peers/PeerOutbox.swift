@@ -88,14 +88,19 @@ final class PeerOutbox: Sendable {
     }
 
     /// Returns once at most half the budget is queued (or the outbox is closed).
+    /// Cancellation closes the outbox (the peer's task is ending) and so returns at once.
     func waitForRoom() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s in
-                if s.closed || s.bytes <= budget / 2 { return true }
-                s.roomWaiters.append(continuation)
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s in
+                    if s.closed || s.bytes <= budget / 2 { return true }
+                    s.roomWaiters.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            close()
         }
     }
 

@@ -32,7 +32,7 @@ public struct PeerEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
         guard !host.isEmpty, host.count <= 255, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
         let number: Int
         if let port {
-            guard let value = Int(port), port.allSatisfy(\.isASCII) else { return nil }
+            guard port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(port) else { return nil }
             number = value
         } else {
             guard let defaultPort else { return nil }
