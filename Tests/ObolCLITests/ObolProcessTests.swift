@@ -72,7 +72,7 @@ import Testing
         let data = dir.appendingPathComponent("chain").path
 
         let node = try Self.startNode(["--network", "test", "--data-dir", data, "--http-port", "\(port)",
-                                       "--mine", "--threads", "1", "--log-level", "warning"])
+                                       "--no-listen", "--mine", "--threads", "1", "--log-level", "warning"])
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
         let client = try NodeClient(url: url)
         #expect(await Self.eventually(30) { (try? await client.status()) != nil }, "the node's API answers")
@@ -107,7 +107,7 @@ import Testing
 
         // A restart continues from the stored chain.
         let restarted = try Self.startNode(["--network", "test", "--data-dir", data, "--http-port", "\(port)",
-                                            "--log-level", "warning"])
+                                            "--no-listen", "--log-level", "warning"])
         defer { if restarted.isRunning { kill(restarted.processIdentifier, SIGKILL) } }
         #expect(await Self.eventually(30) { ((try? await client.status())?.height ?? 0) >= height })
         #expect(try await client.account(recipient).balance == 250_000_000)
@@ -122,6 +122,35 @@ import Testing
         let address = try Self.obol(["node", "--miner-address", "obol1notanaddress", "--mine"])
         #expect(address.status != 0)
         #expect(address.stderr.contains("not a valid obol address"))
+    }
+
+    @Test(arguments: [
+        (["--peer", "127.0.0.2"], "--peer"),
+        (["--peer", "127.0.0.2:70000"], "--peer"),
+        (["--listen", "nowhere"], "--listen"),
+        (["--listen", "127.0.0.2:9333", "--no-listen"], "--no-listen"),
+        (["--max-connections", "-1"], "--max-connections"),
+    ])
+    func badPeerFlagsGiveOneLine(arguments: [String], flag: String) throws {
+        let result = try Self.obol(["node", "--data-dir", ":memory:", "--http-port", "0"] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(flag), "\(result.stderr)")
+    }
+
+    @Test func aTakenPeerPortIsOneClearLine() throws {
+        let port = Int.random(in: 40_000..<50_000)
+        let first = try Self.startNode(["--network", "test", "--data-dir", ":memory:", "--http-port", "0",
+                                        "--listen", "127.0.0.5:\(port)"])
+        defer { kill(first.processIdentifier, SIGKILL) }
+        var result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
+                                    "--listen", "127.0.0.5:\(port)"])
+        // The first node may still be starting: it must hold the port by the second try.
+        if result.status == 0 || !result.stderr.contains("cannot listen") {
+            result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
+                                    "--listen", "127.0.0.5:\(port)"])
+        }
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.5:\(port)"), "\(result.stderr)")
     }
 
     @Test func miningFlagsWithoutMineAreRefused() throws {
