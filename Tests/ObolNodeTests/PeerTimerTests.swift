@@ -35,20 +35,18 @@ struct PeerTimerTests {
         network.setConditions(LinkConditions(dropping: [.block]), from: "127.0.0.5")
         let joiner = try NetworkNode(network: network, host: "127.0.0.9", staticPeers: seeds.map(\.endpoint),
                                      configure: Self.quickTimeouts)
-        let clock = SystemClock()
         try await withRunningNodes(seeds) {
             try await withRunningNodes([joiner]) {
                 await joiner.waitForPeerCount(4)
                 let silent = try #require(await joiner.peers.peers().first { $0.address.host == "127.0.0.5" }).id
-                let begin = clock.elapsed()
                 // The silent peer gets its share of requests, and holds them until they time out.
                 while await joiner.peers.blocksInFlight()[silent] != 16 {
                     try Task.checkCancellation()
                     await Task.yield()
                 }
+                // The silent peer never delivers: the sync completes only because its requests time out and
+                // go to other peers. (How fast is a benchmark's question, not a test's.)
                 #expect(await joiner.waitForTip(Self.chain.tip.hash))
-                let took = clock.elapsed() - begin
-                #expect(took < .seconds(10), "the sync took \(took)")
                 // Slowness is no misbehaviour: the silent peer is still connected, and rests.
                 #expect(await joiner.peers.peers().contains { $0.id == silent })
                 #expect(await joiner.peers.blocksInFlight()[silent, default: 0] <= 16)

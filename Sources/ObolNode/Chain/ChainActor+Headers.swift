@@ -54,10 +54,36 @@ extension ChainActor {
     /// `blocksToFetch(window:)` with each block's height, for a downloader that asks only peers whose
     /// chains are that high.
     /// `peerTips` (each peer's best known header) names who can serve each block (`BlockTree.holders`).
+    /// Blocks on a peer's chain that out-works the tip but is not the best header chain (a header first seen
+    /// at the same height, whose body never comes, must not keep the honest block out) follow, with that peer
+    /// as their holder, as Bitcoin Core downloads along each peer's best known chain.
     public func downloadCandidates(window: Int, peerTips: [UInt64: Hash256] = [:]) -> [DownloadCandidate] {
         let blocks = blocksToFetch(window: window).compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
         let holders = chain.tree.holders(of: blocks, peerTips: peerTips)
-        return blocks.map { DownloadCandidate(hash: $0.0, height: $0.1, holders: holders[$0.0] ?? []) }
+        var candidates = blocks.map { DownloadCandidate(hash: $0.0, height: $0.1, holders: holders[$0.0] ?? []) }
+        var listed = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.hash, $0) })
+        let tipWork = chain.tree.tip.chainWork
+        for (peer, peerTip) in peerTips.sorted(by: { $0.key < $1.key }) {
+            guard let entry = chain.tree.entry(peerTip), entry.chainWork > tipWork,
+                  !chain.tree.isOnBestHeaderChain(peerTip) else { continue }
+            var branch: [BlockIndexEntry] = []
+            var cursor: BlockIndexEntry? = entry
+            while let current = cursor, !current.hasBody, current.status != .invalid, branch.count < window {
+                branch.append(current)
+                cursor = chain.tree.entry(current.previousHash)
+            }
+            // Only a branch whose lowest missing body sits on a block we have can be validated as it comes.
+            guard cursor?.hasBody == true else { continue }
+            for block in branch.reversed() where !holdsBody(block.hash) {
+                if let index = listed[block.hash] {
+                    candidates[index].holders.insert(peer)
+                } else {
+                    listed[block.hash] = candidates.count
+                    candidates.append(DownloadCandidate(hash: block.hash, height: block.height, holders: [peer]))
+                }
+            }
+        }
+        return candidates
     }
 
     /// The height and cumulative work of a known header (nil when unknown): how far a peer that sent
