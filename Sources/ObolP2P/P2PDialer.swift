@@ -14,7 +14,7 @@ public struct P2PDialer: Sendable {
     /// key differs is refused (`P2PError.Kind.unexpectedNodeID`) and the connection closed.
     public func connect(host: String, port: Int, expectedNodeID: [UInt8]? = nil) async throws -> PeerConnection {
         let configuration = configuration
-        let (channel, handshake) = try await ClientBootstrap(group: configuration.group)
+        let (channel, handshake, failure) = try await ClientBootstrap(group: configuration.group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -32,6 +32,6 @@ public struct P2PDialer: Sendable {
             try? await channel.executeThenClose { _, _ in }
             throw P2PError(.unexpectedNodeID)
         }
-        return PeerConnection(channel: channel, handshake: info)
+        return PeerConnection(channel: channel, handshake: info, frameFailure: failure)
     }
 }

@@ -9,6 +9,7 @@ import ObolWire
 public struct IncomingPeer: Sendable {
     let channel: NIOAsyncChannel<Message, Message>
     let handshakeResult: EventLoopFuture<NoiseHandshakeInfo>
+    let frameFailure: FrameFailure
 
     /// The peer's socket address.
     public var remoteAddress: SocketAddress? { channel.channel.remoteAddress }
@@ -22,7 +23,7 @@ public struct IncomingPeer: Sendable {
             await close()
             throw error
         }
-        return PeerConnection(channel: channel, handshake: info)
+        return PeerConnection(channel: channel, handshake: info, frameFailure: frameFailure)
     }
 
     /// Closes the connection without waiting for the handshake.
@@ -51,8 +52,8 @@ public struct P2PListener: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let (asyncChannel, handshake) = try configuration.setUp(channel, role: .responder)
-                    return IncomingPeer(channel: asyncChannel, handshakeResult: handshake)
+                    let (asyncChannel, handshake, failure) = try configuration.setUp(channel, role: .responder)
+                    return IncomingPeer(channel: asyncChannel, handshakeResult: handshake, frameFailure: failure)
                 }
             }
         return P2PListener(serverChannel: server)

@@ -52,19 +52,20 @@ public struct P2PConfiguration: Sendable {
 
     /// Adds the Noise and frame handlers to `channel` and wraps it; the future is the handshake's outcome.
     func setUp(_ channel: any Channel, role: HandshakeState.Role) throws
-        -> (NIOAsyncChannel<Message, Message>, EventLoopFuture<NoiseHandshakeInfo>) {
+        -> (NIOAsyncChannel<Message, Message>, EventLoopFuture<NoiseHandshakeInfo>, FrameFailure) {
         let completed = channel.eventLoop.makePromise(of: NoiseHandshakeInfo.self)
         let handshake = HandshakeState(role: role, prologue: ObolNoise.prologue(magic: params.magic,
                                                                                 version: protocolVersion),
                                        staticKeyPair: staticKey)
         let noise = NoiseHandler(handshake: handshake, timeout: handshakeTimeout, handshakeCompleted: completed)
         do {
-            try channel.pipeline.syncOperations.addHandlers(noise, WireFrameHandler(limits: frameLimits))
+            let failure = FrameFailure()
+            try channel.pipeline.syncOperations.addHandlers(noise, WireFrameHandler(limits: frameLimits, failure: failure))
             // Few messages read ahead: with 1 MB blocks, a handful is already megabytes unprocessed.
             let options = NIOAsyncChannel<Message, Message>.Configuration(
                 backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4))
             return (try NIOAsyncChannel<Message, Message>(wrappingChannelSynchronously: channel, configuration: options),
-                    completed.futureResult)
+                    completed.futureResult, failure)
         } catch {
             completed.fail(error)
             throw error
@@ -84,10 +85,13 @@ public struct PeerConnection: Sendable {
 
     let handshake: NoiseHandshakeInfo
     let channel: NIOAsyncChannel<Message, Message>
+    /// The frame error that closed the connection, if one did.
+    let frameFailure: FrameFailure
 
-    init(channel: NIOAsyncChannel<Message, Message>, handshake: NoiseHandshakeInfo) {
+    init(channel: NIOAsyncChannel<Message, Message>, handshake: NoiseHandshakeInfo, frameFailure: FrameFailure) {
         self.channel = channel
         self.handshake = handshake
+        self.frameFailure = frameFailure
         remoteAddress = channel.channel.remoteAddress
     }
 

@@ -77,6 +77,8 @@ struct TCPPeerLink: PeerLink {
                     guard case let .failure(error) = result else { continue }
                     if (error as? P2PError)?.isPeerFault == true || failure == nil { failure = error }
                 }
+                // A frame error recorded by the pipeline is the cause, whatever ended the loops.
+                if let frame = connection.frameFailure.value { throw frame }
                 if let failure { throw failure }
             }
         }

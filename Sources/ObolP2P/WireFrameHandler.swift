@@ -1,5 +1,17 @@
 import NIOCore
 import ObolWire
+import Synchronization
+
+/// The frame error that closed a connection, kept for its owner: when the node's task is busy (serving a
+/// `getdata`) as the channel closes, the error that ends its loop is a write on a closed channel, and the
+/// peer's fault would be lost.
+final class FrameFailure: Sendable {
+    private let error = Mutex<P2PError?>(nil)
+
+    var value: P2PError? { error.withLock { $0 } }
+
+    func record(_ failure: P2PError) { error.withLock { $0 = $0 ?? failure } }
+}
 
 /// Splits the plaintext stream (after `NoiseHandler`) into `Message`s with ObolWire's `FrameDecoder`, and
 /// encodes outbound `Message`s into frames (PROTOCOL.md §10.1).
@@ -16,9 +28,11 @@ final class WireFrameHandler: ChannelDuplexHandler {
 
     private var decoder: FrameDecoder
     private var buffer: ByteBuffer?
+    private let failure: FrameFailure
 
-    init(limits: FrameLimits) {
+    init(limits: FrameLimits, failure: FrameFailure = FrameFailure()) {
         decoder = FrameDecoder(limits: limits)
+        self.failure = failure
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -35,6 +49,7 @@ final class WireFrameHandler: ChannelDuplexHandler {
         } catch {
             buffer = nil
             let reason = P2PError(.frame(error as? WireError ?? .decoderFailed))
+            failure.record(reason)
             context.fireErrorCaught(reason)
             context.close(promise: nil)
             return

@@ -148,10 +148,9 @@ struct AdversarialWireTests {
     }()
 
     /// A bad frame while the node is still serving the attacker's `getdata` (80 MB of blocks, far more than its
-    /// send budget). The frame handler refuses the frame and closes the connection at once, but the peer's task
-    /// is inside the `getdata`: it waits in `PeerOutbox.waitForRoom` for room that the closed connection never
-    /// makes, so it never reads the frame error. Known issues: the slot stays established until
-    /// `sendStallTimeout` drops it as a peer that does not read, and the frame error is lost (not discouraged).
+    /// send budget). The frame handler refuses the frame and closes the connection at once while the peer's task
+    /// is inside the `getdata`, waiting for room in its outbox: the failed write closes the outbox, the wait
+    /// ends, and the frame error the pipeline recorded is what ends the peer (discouraged), not the write.
     @Test func aBadFrameWhileTheNodeServesAGetdataGetsTheAttackerDiscouraged() async throws {
         let chain = Self.bigBlockChain
         let big = chain.block(at: 1)
@@ -163,17 +162,10 @@ struct AdversarialWireTests {
                 try await peer.receive("a block") { message -> Void? in if case .block = message { () } else { nil } }
                 try await peer.sendPlaintext([0xFF, 0, 0, 0, 0])
                 await peer.connection.untilClosed()  // the frame handler closes the connection at once
-                let lingers = await a.peers.peers().contains { $0.address.host == Self.attacker && $0.established }
-                withKnownIssue("the closed connection's slot lingers until the stall timeout") {
-                    #expect(!lingers, "the peer is gone once its connection is closed")
-                }
             }
-            let discouraged = await a.peers.isDiscouraged(Self.attacker)
-            withKnownIssue("the frame error is lost while the peer's task serves its getdata") {
-                #expect(drop.discouraged, "\(drop.reason)")
-                #expect(drop.reason.contains("unknown-command"), "\(drop.reason)")
-                #expect(discouraged)
-            }
+            #expect(drop.discouraged, "\(drop.reason)")
+            #expect(drop.reason.contains("unknown-command"), "\(drop.reason)")
+            #expect(await a.peers.isDiscouraged(Self.attacker))
         }
     }
 

@@ -234,7 +234,7 @@ struct P2PTransportTests {
                                                   configuration: Self.configuration(NoiseKeyPair()))
         try await listener.withIncoming { incoming in
             let configuration = Self.configuration(NoiseKeyPair())
-            let (client, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            let (client, handshake, _) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: Self.host, port: listener.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         // Flips a bit in the first transport message (writes 1 and 2 are handshake messages 1 and 3).
