@@ -258,7 +258,7 @@ public struct PeerProtocol: Sendable {
 
 extension Array {
     /// Consecutive slices of at most `size` elements, as arrays (none for an empty array).
-    func chunks(of size: Int) -> [[Element]] {
+    public func chunks(of size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -143,7 +143,7 @@ extension PeerManager {
             let found = await mempool.transfers(fullHashes: transferHashes)
             let foundHashes = Set(found.map(\.fullHash))
             missing += transferHashes.filter { !foundHashes.contains($0) }.map { InventoryItem(kind: .transfer, hash: $0) }
-            for chunk in found.chunked(by: 256) {
+            for chunk in found.chunks(of: 256) {
                 await outbox.waitForRoom()
                 guard !outbox.isClosed else { return }
                 await send(chunk.map(Message.tx), to: id, outbox: outbox, force: true)
@@ -262,12 +262,5 @@ extension PeerManager {
         addressBook.sample(count: FrameLimits.maxAddresses, using: &rng).compactMap { entry in
             entry.endpoint.networkAddress.map { AddressEntry(lastSeen: entry.lastSeen, services: [.fullNode, .relay], address: $0) }
         }
-    }
-}
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(by size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
