@@ -32,6 +32,17 @@ struct BlockDownloaderTests {
         #expect(requests[2] == (2...4).map(Self.hash))
     }
 
+    @Test func freeSlotsCountTheRoomOfPeersThatAreNotResting() {
+        var downloader = Self.downloader()
+        #expect(downloader.freeSlots(peers: [1, 2], now: .zero) == 32)
+        _ = downloader.assign(Self.wanted(1...20, holders: [1]), peers: [1, 2], now: .zero)
+        #expect(downloader.freeSlots(peers: [1, 2], now: .zero) == 16)
+        _ = downloader.expire(now: .seconds(3))
+        // Peer 1 stalled: it rests, so only peer 2's room counts until its doubled timeout has passed.
+        #expect(downloader.freeSlots(peers: [1, 2], now: .seconds(3)) == 16)
+        #expect(downloader.freeSlots(peers: [1, 2], now: .seconds(7)) == 32)
+    }
+
     @Test func stalledRequestsGoToAnotherPeerAndTheStallerRests() {
         var downloader = Self.downloader()
         _ = downloader.assign(Self.wanted(1...16, holders: [1, 2]), peers: [1], now: .zero)

@@ -54,6 +54,25 @@ struct ChainHeadersFirstTests {
         #expect(await chain.blocksToFetch(window: 10).isEmpty)
     }
 
+    @Test func downloadCandidatesStayWithinTheWindowAndTheLimitAndSkipWhatIsAtHand() async throws {
+        var builder = ChainBuilder()
+        try builder.mine(count: 10)
+        let (chain, _) = try makeCountedChain(builder.params)
+        _ = await chain.submitHeaders(builder.blocks.dropFirst().map(\.header), origin: .peer(1))
+        let hashes = { (heights: [UInt64]) in heights.map { builder.block(at: $0).hash } }
+        #expect(await chain.downloadCandidates(window: 5).map(\.hash) == hashes([1, 2, 3, 4, 5]))
+        #expect(await chain.downloadCandidates(window: 5, limit: 2).map(\.hash) == hashes([1, 2]))
+        // Already requested: left out.
+        #expect(await chain.downloadCandidates(window: 5, limit: 2, excluding: [builder.block(at: 1).hash])
+            .map(\.hash) == hashes([2, 3]))
+        // A body waiting in memory is left out, and the window counts heights above the tip, not
+        // missing bodies: block 6 stays out of a window of 5.
+        #expect(await chain.submit(builder.block(at: 3)) == .orphan)
+        #expect(await chain.downloadCandidates(window: 5).map(\.hash) == hashes([1, 2, 4, 5]))
+        #expect(await chain.submit(builder.block(at: 1)) == .connected(height: 1, disconnected: 0))
+        #expect(await chain.downloadCandidates(window: 5).map(\.hash) == hashes([2, 4, 5, 6]))
+    }
+
     @Test func resubmittedHeadersAreAcceptedButNotAddedAgain() async throws {
         var builder = ChainBuilder()
         try builder.mine(count: 2)

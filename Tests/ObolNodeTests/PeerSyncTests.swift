@@ -38,8 +38,10 @@ struct PeerSyncTests {
         var origins: [Origin: Int] = [:]
         for await origin in connected { origins[origin, default: 0] += 1 }
         #expect(origins.values.reduce(0, +) == builder.blocks.count - 1)
-        // The bodies came from every peer, not from one sync peer.
+        // The bodies came from every peer, not from one sync peer, and each was downloaded about once.
         #expect(origins.count == 4, "blocks by origin: \(origins)")
+        let downloads = network.messagesSent(.block)
+        #expect(downloads <= (builder.blocks.count - 1) * 5 / 4, "\(downloads) block messages")
     }
 
     @Test func nodeRestartedFromDiskRejoinsAndCatchesUp() async throws {

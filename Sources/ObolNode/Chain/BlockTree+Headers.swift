@@ -61,15 +61,17 @@ extension BlockTree {
     }
 
     /// Header-only blocks of the best header chain above its fork from the
-    /// best chain, in height order, at most `window`, leaving out those
-    /// `skip` says are already at hand.
-    public func blocksToFetch(window: Int, skip: (Hash256) -> Bool = { _ in false }) -> [Hash256] {
+    /// best chain, in height order, at most `window` of them and no higher
+    /// than `reach` blocks above the fork, leaving out those `skip` says are
+    /// already at hand.
+    public func blocksToFetch(window: Int, reach: Int = .max, skip: (Hash256) -> Bool = { _ in false }) -> [Hash256] {
         guard window > 0 else { return [] }
         var fork = min(mainChain.count, bestHeaderChain.count) - 1
         while fork > 0 && mainChain[fork] != bestHeaderChain[fork] { fork -= 1 }
         var out = [Hash256]()
         var height = fork + 1
-        while height < bestHeaderChain.count, out.count < window {
+        let end = min(bestHeaderChain.count, fork &+ 1 &+ min(reach, Int.max - fork - 1))
+        while height < end, out.count < window {
             let hash = bestHeaderChain[height]
             if let e = entries[hash], !e.hasBody, e.status != .invalid, !skip(hash) { out.append(hash) }
             height += 1

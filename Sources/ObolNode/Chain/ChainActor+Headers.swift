@@ -51,14 +51,20 @@ extension ChainActor {
         return chain.tree.blocksToFetch(window: window) { holdsBody($0) }
     }
 
-    /// `blocksToFetch(window:)` with each block's height, for a downloader that asks only peers whose
-    /// chains are that high.
+    /// The next bodies to download, with each block's height, for a downloader that asks only peers whose
+    /// chains are that high: at most `limit` header-only blocks no more than `window` blocks above the
+    /// tip, leaving out the bodies waiting in memory, those being validated and those in `excluding`
+    /// (already requested).
     /// `peerTips` (each peer's best known header) names who can serve each block (`BlockTree.holders`).
     /// Blocks on a peer's chain that out-works the tip but is not the best header chain (a header first seen
     /// at the same height, whose body never comes, must not keep the honest block out) follow, with that peer
     /// as their holder, as Bitcoin Core downloads along each peer's best known chain.
-    public func downloadCandidates(window: Int, peerTips: [UInt64: Hash256] = [:]) -> [DownloadCandidate] {
-        let blocks = blocksToFetch(window: window).compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
+    public func downloadCandidates(window: Int, limit: Int = .max, excluding: Set<Hash256> = [],
+                                   peerTips: [UInt64: Hash256] = [:]) -> [DownloadCandidate] {
+        guard limit > 0, chain.tree.bestHeader.chainWork >= params.minimumChainWork else { return [] }
+        let atHand = { (hash: Hash256) in self.holdsBody(hash) || self.inFlight[hash] != nil || excluding.contains(hash) }
+        let blocks = chain.tree.blocksToFetch(window: limit, reach: window, skip: atHand)
+            .compactMap { hash in chain.tree.entry(hash).map { (hash, $0.height) } }
         let holders = chain.tree.holders(of: blocks, peerTips: peerTips)
         var candidates = blocks.map { DownloadCandidate(hash: $0.0, height: $0.1, holders: holders[$0.0] ?? []) }
         var listed = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.hash, $0) })
@@ -74,10 +80,10 @@ extension ChainActor {
             }
             // Only a branch whose lowest missing body sits on a block we have can be validated as it comes.
             guard cursor?.hasBody == true else { continue }
-            for block in branch.reversed() where !holdsBody(block.hash) {
+            for block in branch.reversed() where !atHand(block.hash) {
                 if let index = listed[block.hash] {
                     candidates[index].holders.insert(peer)
-                } else {
+                } else if candidates.count < limit {
                     listed[block.hash] = candidates.count
                     candidates.append(DownloadCandidate(hash: block.hash, height: block.height, holders: [peer]))
                 }

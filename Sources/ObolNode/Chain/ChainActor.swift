@@ -49,7 +49,8 @@ public actor ChainActor: AccountProvider {
         self.options = options
         self.logger = logger
         orphans = OrphanPool(capacity: options.orphanCapacity)
-        waiting = OrphanPool(capacity: options.waitingBodyCapacity)
+        waiting = OrphanPool(capacity: options.waitingBodyCapacity, byteBudget: options.waitingBodyBytes,
+                             eviction: .highest)
         writer = StoreWriter(store: store, logger: logger)
         let genesis = params.genesisBlock
         let genesisHash = genesis.hash

@@ -9,8 +9,11 @@ public struct ChainOptions: Sendable {
     /// Bodies whose header is known kept in memory at most, unvalidated: those
     /// waiting for their parent's body (blocks arriving out of order during a
     /// sync) or for their branch to gain the work to be worth validating.
-    /// Memory: at most this many × `maxBlockSize`.
+    /// When full, the highest body makes room (see `OrphanPool.Eviction.highest`). A peer's sync
+    /// window (`PeerManagerConfiguration.downloadWindow`) fits in it.
     public var waitingBodyCapacity: Int
+    /// The bytes those bodies may take at most, whatever their count.
+    public var waitingBodyBytes: Int
     /// Tip moves are written to the store together once this many blocks
     /// are waiting, or once `commitDelay` has passed since the last write
     /// (see `ChainActor.flush()`). 1 writes every block at once.
@@ -35,11 +38,12 @@ public struct ChainOptions: Sendable {
     /// Bounds what cheap side headers can make a node store.
     public var maxSideHeaders: Int
 
-    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, waitingBodyCapacity: Int = 128,
-                commitBatch: Int = 256, commitDelay: Duration = .seconds(1), writeBacklog: Int = 512,
-                maxForkDepth: UInt64 = 288, maxSideHeaders: Int = 4_096) {
+    public init(pruneDepth: UInt64 = 100, orphanCapacity: Int = 64, waitingBodyCapacity: Int = 1_024,
+                waitingBodyBytes: Int = 64 << 20, commitBatch: Int = 256, commitDelay: Duration = .seconds(1),
+                writeBacklog: Int = 512, maxForkDepth: UInt64 = 288, maxSideHeaders: Int = 4_096) {
         self.maxSideHeaders = max(1, maxSideHeaders)
         self.waitingBodyCapacity = max(1, waitingBodyCapacity)
+        self.waitingBodyBytes = max(1, waitingBodyBytes)
         self.maxForkDepth = max(1, maxForkDepth)
         self.pruneDepth = pruneDepth
         self.orphanCapacity = orphanCapacity

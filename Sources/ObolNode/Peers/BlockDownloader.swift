@@ -42,6 +42,15 @@ public struct BlockDownloader: Sendable {
     /// Blocks in flight from `peer`.
     public func load(of peer: UInt64) -> Int { peers[peer]?.count ?? 0 }
 
+    /// Requests `peers` could take now: the room below `maxPerPeer` of each that is not resting.
+    public func freeSlots(peers candidates: [UInt64], now: Duration) -> Int {
+        candidates.reduce(0) { total, peer in
+            let slot = peers[peer]
+            if let resting = slot?.restingUntil, resting > now { return total }
+            return total + max(0, maxPerPeer - (slot?.count ?? 0))
+        }
+    }
+
     /// Assigns the blocks of `wanted` (height order) that are not in flight to the peers that hold them
     /// (`DownloadCandidate.holders`) among `peers`, the least loaded first. Returns the requests to send.
     public mutating func assign(_ wanted: [DownloadCandidate], peers candidates: [UInt64],

@@ -15,12 +15,19 @@ extension PeerManager {
         defer { scheduling = false }
         repeat {
             rescheduleRequested = false
-            let tips = slots.values.reduce(into: [UInt64: Hash256]()) { tips, slot in
-                if slot.isEstablished, let known = slot.bestKnown { tips[slot.id] = known.hash }
-            }
-            var wanted = await chain.downloadCandidates(window: configuration.downloadWindow, peerTips: tips)
-            guard !wanted.isEmpty else { continue }
             let established = slots.values.filter(\.isEstablished)
+            let free = downloader.freeSlots(peers: established.map(\.id), now: clock.elapsed())
+            guard free > 0 else { continue }
+            let tips = established.reduce(into: [UInt64: Hash256]()) { tips, slot in
+                if let known = slot.bestKnown { tips[slot.id] = known.hash }
+            }
+            // Only as many as the free request slots can take (and a few more, for blocks that no free
+            // peer holds): the pass runs after every block, so it must stay small.
+            var wanted = await chain.downloadCandidates(
+                window: min(configuration.downloadWindow, chain.options.waitingBodyCapacity),
+                limit: free + configuration.blocksInFlightPerPeer,
+                excluding: Set(downloader.inFlight.keys), peerTips: tips)
+            guard !wanted.isEmpty else { continue }
             // A peer that has shown no header yet may serve what its height reaches; nobody is asked
             // again for a block it said it lacks.
             for index in wanted.indices {

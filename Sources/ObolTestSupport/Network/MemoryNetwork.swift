@@ -26,6 +26,7 @@ public final class MemoryNetwork: Sendable {
         /// Conditions of what one host sends, over the network's.
         var hostConditions: [String: LinkConditions] = [:]
         var messagesSent: [String: Int] = [:]
+        var commandsSent: [Command: Int] = [:]
     }
 
     public let clock: any NodeClock
@@ -83,6 +84,9 @@ public final class MemoryNetwork: Sendable {
     /// Messages `host` has sent so far.
     public func messagesSent(by host: String) -> Int { state.withLock { $0.messagesSent[host] ?? 0 } }
 
+    /// Messages of `command` sent so far, by every host.
+    public func messagesSent(_ command: Command) -> Int { state.withLock { $0.commandsSent[command] ?? 0 } }
+
     /// Links currently open.
     public var openLinks: Int { state.withLock { s in s.links.values.count { !$0.pipes[0].isClosed } } }
 
@@ -101,8 +105,11 @@ public final class MemoryNetwork: Sendable {
         _ = state.withLock { $0.listeners.removeValue(forKey: endpoint) }
     }
 
-    func countSent(_ host: String, _ count: Int) {
-        state.withLock { $0.messagesSent[host, default: 0] += count }
+    func countSent(_ host: String, _ messages: [Message]) {
+        state.withLock { s in
+            s.messagesSent[host, default: 0] += messages.count
+            for message in messages { s.commandsSent[message.command, default: 0] += 1 }
+        }
     }
 
     func connect(from source: MemoryTransport, to endpoint: PeerEndpoint) throws -> MemoryLink {
@@ -201,7 +208,7 @@ struct PipeWriter: PeerWriter {
     let host: String
 
     func send(_ messages: [Message]) async throws {
-        network.countSent(host, messages.count)
+        network.countSent(host, messages)
         try await pipe.send(messages)
     }
 }
