@@ -144,6 +144,13 @@ public struct PeerConfiguration: Sendable, Equatable {
     public var knownInventoryCapacity = 20_000
     /// When set, a `mempool` request with this limit is sent once the handshake completes.
     public var mempoolRequestLimit: UInt32?
+    /// Send `getaddr` once the handshake completes (to outbound peers), and accept a full reply to it.
+    public var asksForAddresses = false
+    /// Addresses accepted from the peer per second, beyond the reply to our `getaddr` (Bitcoin Core's
+    /// 0.1): the rest of an `addr` is dropped, so one peer cannot churn the address book.
+    public var addressRate = 0.1
+    /// The most addresses the allowance saves up to.
+    public var addressBurst = Double(FrameLimits.maxAddresses)
 
     public init(networkID: UInt32) { self.networkID = networkID }
 }

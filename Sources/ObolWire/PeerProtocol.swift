@@ -23,6 +23,8 @@ public struct PeerProtocol: Sendable {
     public private(set) var knownInventory: RecentSet<InventoryItem>
     /// The round trip of the last answered `ping`.
     public private(set) var lastPingTime: Duration?
+    /// Addresses of `addr` messages dropped over the rate allowance.
+    public private(set) var addressesDropped = 0
 
     private var ourVersion: VersionMessage
     private var locator: [Hash256]
@@ -31,6 +33,10 @@ public struct PeerProtocol: Sendable {
     private var outstandingPing: (nonce: UInt64, sentAt: Duration)?
     private var nonceState: UInt64
     private var servedAddresses = false
+    /// The address allowance (a token bucket): one address to start with, `addressRate` more per second
+    /// up to `addressBurst`, and a full `addr` after our `getaddr`.
+    private var addressTokens = 1.0
+    private var addressTokensAt: Duration = .zero
     private var servedMempool = false
 
     /// - Parameters:
@@ -117,7 +123,12 @@ public struct PeerProtocol: Sendable {
         phase = .established
         handshakeDeadline = nil
         nextPingAt = now + configuration.pingInterval
+        addressTokensAt = now
         actions.append(.handshakeCompleted(peerVersion))
+        if configuration.asksForAddresses {
+            addressTokens += Double(FrameLimits.maxAddresses)
+            actions.append(.send(.getaddr))
+        }
         if let limit = configuration.mempoolRequestLimit { actions.append(.send(.mempool(limit: limit))) }
         if peerVersion.chainWork > ourVersion.chainWork {
             actions.append(.send(.getheaders(HeaderRequest(locator: locator))))
@@ -141,7 +152,10 @@ public struct PeerProtocol: Sendable {
             guard !servedAddresses else { return }
             servedAddresses = true
             actions.append(.serveAddresses)
-        case let .addr(entries): actions.append(.deliverAddresses(entries))
+        case let .addr(entries):
+            let accepted = takeAddressTokens(entries.count, now: now)
+            addressesDropped += entries.count - accepted
+            if accepted > 0 { actions.append(.deliverAddresses(Array(entries.prefix(accepted)))) }
         case let .inv(items):
             for item in items { knownInventory.insert(item) }
             actions.append(.deliverInventory(items))
@@ -160,6 +174,19 @@ public struct PeerProtocol: Sendable {
             servedMempool = true
             actions.append(.serveMempool(limit: limit))
         }
+    }
+
+    /// Refills the address allowance up to `now` and takes up to `count` addresses from it.
+    private mutating func takeAddressTokens(_ count: Int, now: Duration) -> Int {
+        if addressTokens < configuration.addressBurst, now > addressTokensAt {
+            let (seconds, attoseconds) = (now - addressTokensAt).components
+            let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+            addressTokens = min(configuration.addressBurst, addressTokens + elapsed * configuration.addressRate)
+        }
+        addressTokensAt = max(addressTokensAt, now)
+        let taken = min(count, Int(addressTokens))
+        addressTokens -= Double(taken)
+        return taken
     }
 
     private mutating func receiveHeaders(_ headers: [BlockHeader], _ actions: inout [PeerAction]) {

@@ -25,7 +25,7 @@ import Testing
     @Test func unknownAddressesJoinNew() {
         var book = AddressBook()
         let endpoints = Self.spread(3)
-        #expect(book.add(endpoints, source: "1.2", now: 100) == 3)
+        #expect(book.add(endpoints, source: "1.2", now: 100).count == 3)
         #expect(book.count == 3 && book.newCount == 3 && book.triedCount == 0)
         #expect(endpoints.allSatisfy(book.contains))
         #expect(!book.contains(Self.endpoint(99, 99)))
@@ -37,7 +37,7 @@ import Testing
         var book = AddressBook()
         let a = Self.endpoint(10, 0)
         book.add([a], source: "1.2", now: 100)
-        #expect(book.add([a], source: "3.4", now: 200) == 0)
+        #expect(book.add([a], source: "3.4", now: 200).count == 0)
         #expect(book.entries[a]?.lastSeen == 200)
         #expect(book.entries[a]?.source == "1.2")  // the first source keeps the credit
         book.add([a], source: "1.2", now: 150)
@@ -49,7 +49,7 @@ import Testing
         var book = AddressBook()
         let invalid = [PeerEndpoint(host: "10.0.0.1", port: 0), PeerEndpoint(host: "10.0.0.1", port: 65_536),
                        PeerEndpoint(host: "", port: 9_333)]
-        #expect(book.add(invalid, source: "1.2", now: 1) == 0)
+        #expect(book.add(invalid, source: "1.2", now: 1).count == 0)
         book.markGood(invalid[0], now: 1)
         #expect(book.count == 0)
     }
@@ -57,36 +57,36 @@ import Testing
     @Test func aRepeatedAddressInOneCallCountsOnce() {
         var book = AddressBook()
         let a = Self.endpoint(10, 0)
-        #expect(book.add([a, a, a], source: "1.2", now: 1) == 1)
+        #expect(book.add([a, a, a], source: "1.2", now: 1).count == 1)
         #expect(book.count == 1)
     }
 
     @Test func oneSourceIsCreditedWithAtMostMaxPerSourceNewEntries() {
         var book = Self.book(maxPerSource: 3)
         let endpoints = Self.spread(6)
-        #expect(book.add(endpoints, source: "1.2", now: 1) == 3)
+        #expect(book.add(endpoints, source: "1.2", now: 1).count == 3)
         #expect(book.creditedCount(of: "1.2") == 3)
-        #expect(book.add(endpoints, source: "5.6", now: 1) == 3)  // another source has its own cap
+        #expect(book.add(endpoints, source: "5.6", now: 1).count == 3)  // another source has its own cap
         // An entry that connected is no longer on its source's credit.
         book.markGood(endpoints[0], now: 2)
         #expect(book.creditedCount(of: "1.2") == 2)
-        #expect(book.add(Self.spread(1, first: 50), source: "1.2", now: 3) == 1)
+        #expect(book.add(Self.spread(1, first: 50), source: "1.2", now: 3).count == 1)
         // Removing one frees its place too.
         book.remove(endpoints[1])
-        #expect(book.add(Self.spread(1, first: 60), source: "1.2", now: 3) == 1)
-        #expect(book.add(Self.spread(1, first: 70), source: "1.2", now: 3) == 0)
+        #expect(book.add(Self.spread(1, first: 60), source: "1.2", now: 3).count == 1)
+        #expect(book.add(Self.spread(1, first: 70), source: "1.2", now: 3).count == 0)
     }
 
     @Test func oneGroupHoldsAtMostMaxPerGroupEntriesOfBothTables() {
         var book = Self.book(maxPerGroup: 3)
         let group = (1...5).map { Self.endpoint(10, 0, $0) }
-        #expect(book.add(group, source: "1.2", now: 1) == 3)
+        #expect(book.add(group, source: "1.2", now: 1).count == 3)
         book.markGood(group[0], now: 2)  // in tried, it still counts for its group
-        #expect(book.add(group, source: "5.6", now: 3) == 0)
+        #expect(book.add(group, source: "5.6", now: 3).count == 0)
         #expect(book.groupCount(of: "10.0") == 3)
-        #expect(book.add([Self.endpoint(10, 1)], source: "5.6", now: 3) == 1)  // another group
+        #expect(book.add([Self.endpoint(10, 1)], source: "5.6", now: 3).count == 1)  // another group
         book.remove(group[0])
-        #expect(book.add(group, source: "5.6", now: 4) == 1)
+        #expect(book.add(group, source: "5.6", now: 4).count == 1)
     }
 
     @Test func aFullNewTableEvictsTheEntryWithTheMostFailures() {
@@ -97,7 +97,7 @@ import Testing
         book.markFailed(held[1], now: 102)
         book.markFailed(held[2], now: 103)
         let incoming = Self.endpoint(50, 0)
-        #expect(book.add([incoming], source: "1.2", now: 200) == 1)
+        #expect(book.add([incoming], source: "1.2", now: 200).count == 1)
         #expect(!book.contains(held[1]))
         #expect(book.contains(held[0]) && book.contains(held[2]) && book.contains(incoming))
         #expect(book.newCount == 3)
@@ -118,7 +118,7 @@ import Testing
         var book = Self.book(maxNew: 5)
         let held = Self.spread(5)
         for (index, endpoint) in held.enumerated() { book.add([endpoint], source: "1.2", now: UInt64(100 + index)) }
-        #expect(book.add(Self.spread(2, first: 50), source: "1.2", now: 300) == 2)
+        #expect(book.add(Self.spread(2, first: 50), source: "1.2", now: 300).count == 2)
         #expect(book.newCount == 5)
         #expect(!book.contains(held[0]) && !book.contains(held[1]))
         #expect(held[2...].allSatisfy(book.contains))
@@ -127,10 +127,10 @@ import Testing
     @Test func aCallNeverEvictsWhatItAddedItself() {
         var book = Self.book(maxNew: 2)
         let endpoints = Self.spread(5)
-        #expect(book.add(endpoints, source: "1.2", now: 1) == 2)
+        #expect(book.add(endpoints, source: "1.2", now: 1).count == 2)
         #expect(book.contains(endpoints[0]) && book.contains(endpoints[1]))
         // A later call replaces them.
-        #expect(book.add(Self.spread(3, first: 50), source: "1.2", now: 2) == 2)
+        #expect(book.add(Self.spread(3, first: 50), source: "1.2", now: 2).count == 2)
         #expect(book.newCount == 2 && !book.contains(endpoints[0]))
     }
 

@@ -45,6 +45,28 @@ struct PeerNetworkTests {
         }
     }
 
+    @Test func aNodeThatJoinsLaterIsGossipedToThePeersAlreadyThere() async throws {
+        let network = MemoryNetwork()
+        let hub = try NetworkNode(network: network, host: "127.0.0.2")
+        let early = try NetworkNode(network: network, host: "127.0.0.3", staticPeers: [hub.endpoint])
+        // One outbound slot, its static peer's: the newcomer does not dial the early node itself.
+        let late = try NetworkNode(network: network, host: "127.0.0.4", staticPeers: [hub.endpoint]) {
+            $0.peers.maxOutbound = 1
+        }
+        try await withRunningNodes([hub, early]) {
+            await early.waitForPeerCount(1)
+            await hub.waitToKnow(early.endpoint)
+            try await withRunningNodes([late]) {
+                // The hub passes the newcomer's address on to the early node, which asked for addresses
+                // before the newcomer existed; the newcomer hears of the early node in the hub's reply.
+                await early.waitToKnow(late.endpoint)
+                await late.waitToKnow(early.endpoint)
+                #expect(await early.peers.peers().map(\.address) == [hub.endpoint])
+            }
+        }
+        #expect(await early.peers.knows(late.endpoint))
+    }
+
     @Test func transferReachesEveryMempoolAlongALine() async throws {
         let network = MemoryNetwork()
         let hosts = (2...9).map { "127.0.0.\($0)" }

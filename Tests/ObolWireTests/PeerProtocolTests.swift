@@ -251,4 +251,37 @@ import Testing
         #expect(peer.handle(.received(.mempool(limit: 10), now: .zero)) == [.serveMempool(limit: 10)])
         #expect(peer.handle(.received(.mempool(limit: 10), now: .zero)) == [])
     }
+
+    // MARK: Address gossip
+
+    static func delivered(_ actions: [PeerAction]) -> Int {
+        actions.reduce(0) { if case let .deliverAddresses(entries) = $1 { $0 + entries.count } else { $0 } }
+    }
+
+    @Test func unsolicitedAddressesAreRateLimitedAndTheRestIsDroppedWithoutPunishment() {
+        var peer = Self.establishedPeer()
+        // One address to start with: a node announcing itself.
+        #expect(Self.delivered(peer.handle(.received(.addr(WireSamples.addresses(1_000)), now: .zero))) == 1)
+        #expect(peer.addressesDropped == 999)
+        #expect(peer.isEstablished)
+        // 0.1 per second: 100 seconds later, ten more.
+        #expect(Self.delivered(peer.handle(.received(.addr(WireSamples.addresses(50)), now: .seconds(100)))) == 10)
+        #expect(Self.delivered(peer.handle(.received(.addr(WireSamples.addresses(5)), now: .seconds(100)))) == 0)
+        // The allowance saves up to 1,000 at most.
+        let later = peer.handle(.received(.addr(WireSamples.addresses(1_000)), now: .seconds(1_000_000)))
+        #expect(Self.delivered(later) == 1_000)
+        #expect(Self.delivered(peer.handle(.received(.addr(WireSamples.addresses(1)), now: .seconds(1_000_000)))) == 0)
+    }
+
+    @Test func anOutboundPeerIsAskedForAddressesAndItsFullReplyIsAccepted() {
+        var configuration = PeerConfiguration(networkID: Self.networkID)
+        configuration.asksForAddresses = true
+        var peer = PeerProtocol(configuration: configuration, ourVersion: WireSamples.version(),
+                                locator: Self.locator, nonceSeed: 1)
+        _ = peer.handle(.connected(now: .zero))
+        _ = peer.handle(.received(.version(WireSamples.version()), now: .zero))
+        #expect(Self.sent(peer.handle(.received(.verack, now: .zero))) == [.getaddr])
+        #expect(Self.delivered(peer.handle(.received(.addr(WireSamples.addresses(1_000)), now: .seconds(1)))) == 1_000)
+        #expect(peer.addressesDropped == 0)
+    }
 }

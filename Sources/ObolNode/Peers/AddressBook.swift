@@ -89,10 +89,10 @@ public struct AddressBook: Sendable {
     /// are marked seen at `now`. An address is refused when `source` has its `maxPerSource` credited
     /// entries or its group its `maxPerGroup`; when `new` is full, its worst entry makes room (an entry
     /// added by this same call is never evicted by it: once the older entries are gone, the rest is
-    /// refused). Endpoints with an empty host or a port outside 1…65535 are ignored. Returns how many
-    /// addresses were added.
+    /// refused). Endpoints with an empty host or a port outside 1…65535 are ignored. Returns the
+    /// addresses added, in the order given.
     @discardableResult
-    public mutating func add(_ endpoints: [PeerEndpoint], source: String, now: UInt64) -> Int {
+    public mutating func add(_ endpoints: [PeerEndpoint], source: String, now: UInt64) -> [PeerEndpoint] {
         var unknown: [PeerEndpoint] = []
         for endpoint in endpoints where Self.isValid(endpoint) {
             if entries[endpoint] != nil {
@@ -102,6 +102,7 @@ public struct AddressBook: Sendable {
             }
         }
         var added: Set<PeerEndpoint> = []
+        var addedInOrder: [PeerEndpoint] = []
         var evictable: [PeerEndpoint]?  // the entries of `new` not added by this call, worst last
         for endpoint in unknown where entries[endpoint] == nil {
             guard sourceCounts[source, default: 0] < limits.maxPerSource,
@@ -114,8 +115,9 @@ public struct AddressBook: Sendable {
             insert(endpoint, Entry(isTried: false, source: source, lastSeen: now, lastAttempt: nil,
                                    lastSuccess: nil, attempts: 0, failures: 0))
             added.insert(endpoint)
+            addedInOrder.append(endpoint)
         }
-        return added.count
+        return addedInOrder
     }
 
     /// A dial of `endpoint` started at `now`: `select` skips it for `retryInterval` seconds.

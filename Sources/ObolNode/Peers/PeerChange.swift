@@ -6,4 +6,6 @@ public enum PeerChange: Sendable, Hashable {
     case connected(PeerSummary)
     /// A peer's connection ended; `discouraged` when it misbehaved.
     case disconnected(id: UInt64, address: PeerEndpoint, reason: String, discouraged: Bool)
+    /// Addresses new to the address book (gossip, a `getaddr` reply, an inbound peer that listens).
+    case addressesLearned([PeerEndpoint])
 }

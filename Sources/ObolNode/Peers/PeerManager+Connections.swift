@@ -74,7 +74,8 @@ extension PeerManager {
         let outbox = PeerOutbox(budget: configuration.sendBudget, now: now)
         var slot = PeerSlot(id: id, nodeID: link.nodeID, endpoint: endpoint, direction: direction, isStatic: isStatic,
                             outbox: outbox,
-                            proto: PeerProtocol(configuration: configuration.peerProtocol(networkID: params.networkID),
+                            proto: PeerProtocol(configuration: configuration.peerProtocol(networkID: params.networkID,
+                                                                                          direction: direction),
                                                 ourVersion: ourVersion(), locator: locator,
                                                 nonceSeed: UInt64.random(in: .min ... .max, using: &rng)),
                             connectedSince: clock.now(), connectedAt: now)

@@ -66,12 +66,16 @@ extension PeerManager {
                 addressBook.markGood(slot.endpoint, now: now)
                 bookChanged = true
             }
-            _ = slot.outbox.enqueue([.getaddr], now: clock.elapsed())
         } else if let listen = version.listenAddress {
             // An inbound peer that listens: reachable where it says, on the host we see.
             let reachable = PeerEndpoint(host: slot.endpoint.host, port: Int(listen.port))
-            addressBook.add([reachable], source: slot.endpoint.group, now: now)
-            bookChanged = true
+            if !addressBook.add([reachable], source: slot.endpoint.group, now: now).isEmpty {
+                bookChanged = true
+                changes.publish(.addressesLearned([reachable]))
+                if let address = reachable.networkAddress {
+                    relayAddresses([AddressEntry(lastSeen: now, services: version.services, address: address)], from: id)
+                }
+            }
         }
         changes.publish(.connected(slot.summary()))
         logger.info("peer connected", metadata: [
@@ -254,8 +258,28 @@ extension PeerManager {
     func addressesReceived(_ id: UInt64, _ entries: [AddressEntry]) {
         guard let slot = slots[id], !slot.closing else { return }
         let endpoints = entries.prefix(FrameLimits.maxAddresses).map { PeerEndpoint($0.address) }
-        let added = addressBook.add(Array(endpoints), source: slot.endpoint.group, now: clock.now())
-        if added > 0 { bookChanged = true }
+        let now = clock.now()
+        let added = Set(addressBook.add(Array(endpoints), source: slot.endpoint.group, now: now))
+        guard !added.isEmpty else { return }
+        bookChanged = true
+        changes.publish(.addressesLearned(endpoints.filter(added.contains)))
+        // A small announcement is gossip (a node announcing itself, or that passed on): what is new to us
+        // and fresh goes on. A reply to `getaddr` is not.
+        guard entries.count <= Self.addressRelayBatch else { return }
+        let fresh = (now - min(now, 600))...(now + 600)
+        relayAddresses(entries.filter { added.contains(PeerEndpoint($0.address)) && fresh.contains($0.lastSeen) }, from: id)
+    }
+
+    /// Addresses announced in an `addr` of at most this many are relayed.
+    static let addressRelayBatch = 10
+
+    /// Passes addresses new to the book on to two other established peers, chosen at random, as Bitcoin
+    /// Core does: since a node relays an address only when it first learns it, gossip spreads and stops.
+    func relayAddresses(_ entries: [AddressEntry], from source: UInt64?) {
+        guard !entries.isEmpty else { return }
+        var others = slots.values.filter { $0.isEstablished && !$0.closing && $0.id != source }.map(\.id).sorted()
+        others.shuffle(using: &rng)
+        for peer in others.prefix(2) { command(peer, .send(.addr(entries))) }
     }
 
     func addressesToShare() -> [AddressEntry] {

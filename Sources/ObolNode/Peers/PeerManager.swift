@@ -173,6 +173,9 @@ public actor PeerManager {
     /// The address book's size (new and tried).
     public var knownAddresses: Int { addressBook.count }
 
+    /// Whether the address book holds `endpoint`.
+    public func knows(_ endpoint: PeerEndpoint) -> Bool { addressBook.contains(endpoint) }
+
     /// Whether `host` is discouraged (misbehaved recently).
     public func isDiscouraged(_ host: String) -> Bool { discouraged.contains(host) }
 

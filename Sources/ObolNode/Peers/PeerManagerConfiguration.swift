@@ -58,8 +58,10 @@ public struct PeerManagerConfiguration: Sendable {
     /// Inbound connections accepted at most.
     public var maxInbound: Int { max(0, maxConnections - maxOutbound) }
 
-    func peerProtocol(networkID: UInt32) -> PeerConfiguration {
+    func peerProtocol(networkID: UInt32, direction: PeerDirection) -> PeerConfiguration {
         var configuration = PeerConfiguration(networkID: networkID)
+        // Addresses are asked of the peers we chose, as Bitcoin Core does.
+        configuration.asksForAddresses = direction == .outbound
         configuration.handshakeTimeout = handshakeTimeout
         configuration.pingInterval = pingInterval
         configuration.pongTimeout = pongTimeout

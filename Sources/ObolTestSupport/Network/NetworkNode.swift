@@ -52,6 +52,13 @@ public struct NetworkNode: Sendable {
         for await _ in changes where condition(await peers.peers().filter(\.established)) { return }
     }
 
+    /// Returns once the address book holds `endpoint`, checked at every change of the peer table or the book.
+    public func waitToKnow(_ endpoint: PeerEndpoint) async {
+        let changes = peers.changes.subscribe(bufferingPolicy: .bufferingNewest(1))
+        if await peers.knows(endpoint) { return }
+        for await _ in changes where await peers.knows(endpoint) { return }
+    }
+
     /// Returns once at least `count` peers have completed their handshake.
     public func waitForPeerCount(_ count: Int) async {
         await waitForPeers { $0.count >= count }
