@@ -69,12 +69,12 @@ struct TCPPeerLink: PeerLink {
                     for try await message in inbound { try await receive(message) }
                 }
                 group.addTask { try await write(writer) }
-                // The first to end ends the other. A frame error (the peer's fault) wins over the writer's
-                // "closed channel" that the same close causes.
+                // The first to end ends the other (whose cancellation is no failure). A frame error (the
+                // peer's fault) wins over the writer's "closed channel" that the same close causes.
                 var failure: (any Error)?
                 while let result = await group.nextResult() {
                     group.cancelAll()
-                    guard case let .failure(error) = result else { continue }
+                    guard case let .failure(error) = result, !(error is CancellationError) else { continue }
                     if (error as? P2PError)?.isPeerFault == true || failure == nil { failure = error }
                 }
                 // A frame error recorded by the pipeline is the cause, whatever ended the loops.

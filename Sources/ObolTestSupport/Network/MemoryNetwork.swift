@@ -87,6 +87,9 @@ public final class MemoryNetwork: Sendable {
     /// Messages of `command` sent so far, by every host.
     public func messagesSent(_ command: Command) -> Int { state.withLock { $0.commandsSent[command] ?? 0 } }
 
+    /// Whether a node listens at `endpoint`.
+    public func isListening(_ endpoint: PeerEndpoint) -> Bool { state.withLock { $0.listeners[endpoint] != nil } }
+
     /// Links currently open.
     public var openLinks: Int { state.withLock { s in s.links.values.count { !$0.pipes[0].isClosed } } }
 
