@@ -141,6 +141,9 @@ struct ImportChain: Sendable {
         ProcessInfo.processInfo.environment["OBOL_BENCH_IMPORT_BLOCKS"].flatMap(Int.init).map { max(20, $0) } ?? 1_000
     }
 
+    /// The chain of `configuredBlocks` blocks, built once per process (the import and sync benchmarks share it).
+    static let shared = ImportChain.make(blocks: configuredBlocks)
+
     static func make(blocks: Int, perBlock: Int = 100, senders: Int = 1_000) -> ImportChain {
         let params = ChainParams.test
         let fundingBlocks = (senders + perBlock - 1) / perBlock

@@ -360,11 +360,11 @@ private func registerValidationLimits() {
 }
 
 /// Runs `body` with `CorePool.shared` as its task executor; an error fails the benchmark.
-private func onCorePool(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
+func onCorePool(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
     await recordingOthersLoad(benchmark) { await onCorePoolUnrecorded(benchmark, body) }
 }
 
-private func onCorePoolUnrecorded(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
+func onCorePoolUnrecorded(_ benchmark: Benchmark, _ body: () async throws -> Void) async {
     do {
         if ProcessInfo.processInfo.environment["OBOL_BENCH_EXECUTOR"] == "global" {
             try await body()
@@ -461,6 +461,38 @@ private func validateInMemory(_ chain: ImportChain) async throws -> Int {
     return Now.wall() - wall0
 }
 
+/// What sync is compared with: a fresh node (`SQLiteChainStore` in a new temporary directory, `ChainActor`
+/// with `ParallelSignatureVerifier` on every core and an empty cache) handed `chain` block by block as sync
+/// would (`Block(decoding:)`, then `ChainActor.submit`), then `flush()`, so the whole chain is durable when the
+/// clock stops. Returns wall and process CPU nanoseconds; `benchmark`, when given, measures the same region.
+func timedImport(_ chain: ImportChain, measuring benchmark: Benchmark? = nil) async throws -> (ns: Int, cpuNs: Int) {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("obol-bench-import-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try SQLiteChainStore(dataDirectory: directory)
+    let node = try ChainActor(params: chain.params, store: store,
+                              verifier: ParallelSignatureVerifier(cache: SignatureCache(), workers: Machine.cores))
+    benchmark?.startMeasurement()
+    let wall0 = Now.wall()
+    let cpu0 = Now.processCPU()
+    for (i, bytes) in chain.encodedBlocks.enumerated() {
+        let block = try Block(decoding: bytes)
+        let result = await node.submit(block)
+        guard case .connected = result else { throw ImportFailure(description: "block \(i + 1) was not connected: \(result)") }
+    }
+    // ChainActor writes tip moves behind (in batches): the last ones are
+    // durable only after flush, so it is part of the import.
+    try await node.flush()
+    let ns = Now.wall() - wall0
+    let cpu = Now.processCPU() - cpu0
+    benchmark?.stopMeasurement()
+    return (ns, cpu)
+}
+
+struct ImportFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
 private func registerImportLimit() {
     let M = LimitMetric.self
     let blocks = ImportChain.configuredBlocks
@@ -475,30 +507,7 @@ private func registerImportLimit() {
                                              maxIterations: 3, warmupIterations: 0)) { benchmark, chain in
         await onCorePool(benchmark) {
             let validationNs = try await validateInMemory(chain)
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("obol-bench-import-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try SQLiteChainStore(dataDirectory: directory)
-            let node = try ChainActor(params: chain.params, store: store,
-                                      verifier: ParallelSignatureVerifier(cache: SignatureCache(),
-                                                                          workers: Machine.cores))
-            benchmark.startMeasurement()
-            let wall0 = Now.wall()
-            let cpu0 = Now.processCPU()
-            for (i, bytes) in chain.encodedBlocks.enumerated() {
-                let block = try Block(decoding: bytes)
-                let result = await node.submit(block)
-                guard case .connected = result else {
-                    benchmark.error("block \(i + 1) was not connected: \(result)")
-                    return
-                }
-            }
-            // ChainActor writes tip moves behind (in batches): the last ones are
-            // durable only after flush, so it is part of the import.
-            try await node.flush()
-            let ns = Now.wall() - wall0
-            let cpu = Now.processCPU() - cpu0
-            benchmark.stopMeasurement()
+            let (ns, cpu) = try await timedImport(chain, measuring: benchmark)
             record(benchmark, M.coresUsed, 100 * Double(cpu) / Double(ns))
             let importRate = perSecond(chain.transferCount, ns: ns)
             let validationRate = perSecond(chain.transferCount, ns: validationNs)
@@ -508,6 +517,6 @@ private func registerImportLimit() {
             record(benchmark, M.importVersusValidation, 100 * importRate / validationRate)
         }
     } setup: {
-        ImportChain.make(blocks: blocks)
+        ImportChain.shared
     }
 }

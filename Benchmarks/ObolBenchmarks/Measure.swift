@@ -92,10 +92,11 @@ final class CorePool: TaskExecutor, @unchecked Sendable { // safe: `jobs` and `h
     private var jobs: [UnownedJob] = []
     private var head = 0
 
-    init(threads: Int) {
+    /// `name` prefixes the threads' names ("obol-pool-0", …), which tell the pools apart in `ThreadCPU`.
+    init(threads: Int, name: String = "obol-pool") {
         for i in 0..<threads {
             let thread = Thread { [unowned self] in
-                Thread.current.name = "obol-pool-\(i)"  // on Linux, only a thread can name itself
+                Thread.current.name = "\(name)-\(i)"  // on Linux, only a thread can name itself
                 self.work()
             }
             thread.start()

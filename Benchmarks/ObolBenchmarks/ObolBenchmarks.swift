@@ -26,6 +26,9 @@ import Darwin
 #endif
 
 let benchmarks: @Sendable () -> Void = {
+    // A child process of `Limit.sync…memory` is a syncing node, not a benchmark run: it exits here.
+    SyncChild.runIfRequested()
+
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock, .mallocCountTotal],
         warmupIterations: 1,
@@ -40,6 +43,9 @@ let benchmarks: @Sendable () -> Void = {
     registerLimitBenchmarks()
     registerMempoolBenchmarks()
     registerNoiseBenchmarks()
+    registerLinkBenchmarks()
+    registerSyncBenchmarks()
+    registerSyncSchedulingBenchmarks()
 }
 
 /// Exact items per second of thread CPU time, and the cost of a Swift path
