@@ -372,8 +372,8 @@ enum Memory {
 /// `Limit.sync<N>x100memory`: what a node that has synced the chain holds, read from a process that is
 /// nothing but that node (the seeds and the benchmark's fixtures live in this one). The benchmark binary
 /// starts itself with `OBOL_BENCH_SYNC_CHILD` set; the child runs a fresh node (SQLite store in a new
-/// temporary directory, the global concurrent pool, as the `obol` command runs it) that syncs from one
-/// seed, flushes, reads its own /proc/self/status and glibc's heap count, prints them and exits.
+/// temporary directory, on `CorePool`) that syncs from one seed, flushes, reads its own /proc/self/status
+/// and glibc's heap count, prints them and exits.
 private func registerSyncMemory(blocks: Int) {
     let M = SyncChild.Metric.self
     Benchmark("Limit.sync\(blocks)x100memory",
@@ -461,10 +461,14 @@ enum SyncChild {
         let endpoints = parts[0].split(separator: ",").compactMap { PeerEndpoint(String($0)) }
         let outcome = Shared<Result<Report, Failure>>(.failure(Failure(description: "not run")))
         let done = DispatchSemaphore(value: 0)
-        // The main thread waits; the node runs on the global concurrent pool, which nothing else uses.
+        // This runs inside the benchmark runner's async setup, on a thread of Swift's global pool, and the
+        // wait below holds that thread: the node runs on `CorePool` (one thread per core), as in the
+        // in-process benchmarks. On the global pool it would get one thread of two.
         Task.detached {
             do {
-                let report = try await syncAlone(from: endpoints, height: height)
+                let report = try await withTaskExecutorPreference(CorePool.shared) {
+                    try await syncAlone(from: endpoints, height: height)
+                }
                 outcome.update { $0 = .success(report) }
             } catch {
                 outcome.update { $0 = .failure(Failure(description: "\(error)")) }
@@ -500,6 +504,14 @@ enum SyncChild {
         }
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             let wall0 = Now.wall()
+            let threads0 = ThreadCPU.snapshot()
+            defer {
+                if ProcessInfo.processInfo.environment["OBOL_BENCH_SYNC_DETAIL"] != nil {
+                    let cpu = ThreadCPU.snapshot().byName(since: threads0)
+                        .map { "\($0.0): run \($0.1.run / 1_000_000) ms, wait \($0.1.wait / 1_000_000) ms" }
+                    FileHandle.standardError.write(Data("child: \(cpu.joined(separator: "; "))\n".utf8))
+                }
+            }
             group.addTask {
                 try await node.run()
                 return false
