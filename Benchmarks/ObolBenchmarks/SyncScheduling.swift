@@ -1,6 +1,8 @@
 // "Sync.downloadCandidates<P>peers": the call PeerManager.scheduleDownloads makes on ChainActor after
-// every block a peer delivers, `downloadCandidates(window: 1024, peerTips:)`, alone, on a chain in the
-// middle of a sync (every header, the first bodies), with P peers whose best header is the chain's end.
+// every block a peer delivers, alone, on a chain in the middle of a sync (every header, the first bodies),
+// with P peers whose best header is the chain's end. As in a sync where 16 blocks per peer are in flight
+// and one just arrived, the next 16 × P - 1 blocks are excluded (requested) and the limit is the one free
+// slot plus 16: `downloadCandidates(window: 1024, limit: 17, excluding:, peerTips:)`.
 // It runs on the chain's actor, so a sync's validation waits while it runs.
 import Benchmark
 import Foundation
@@ -12,11 +14,14 @@ final class MidSync: Sendable {
     let chain: ChainActor
     let bestHeader: Hash256
     let tipHeight: Int
+    /// The hashes of the blocks above the tip, in height order (up to 64).
+    let next: [Hash256]
 
-    private init(chain: ChainActor, bestHeader: Hash256, tipHeight: Int) {
+    private init(chain: ChainActor, bestHeader: Hash256, tipHeight: Int, next: [Hash256]) {
         self.chain = chain
         self.bestHeader = bestHeader
         self.tipHeight = tipHeight
+        self.next = next
     }
 
     static func make() async throws -> MidSync {
@@ -37,7 +42,8 @@ final class MidSync: Sendable {
                 throw ImportFailure(description: "block \(i + 1) was not connected")
             }
         }
-        return MidSync(chain: chain, bestHeader: blocks.last!.hash, tipHeight: tipHeight)
+        return MidSync(chain: chain, bestHeader: blocks.last!.hash, tipHeight: tipHeight,
+                       next: blocks.dropFirst(tipHeight).prefix(64).map(\.hash))
     }
 
     private static let cache = Cache()
@@ -64,9 +70,11 @@ func registerSyncSchedulingBenchmarks() {
                                        units: [candidates: .count], scalingFactor: .one,
                                        maxDuration: .seconds(3))) { benchmark, state in
             let tips = Dictionary(uniqueKeysWithValues: (1 ... UInt64(peers)).map { ($0, state.bestHeader) })
+            let requested = Set(state.next.prefix(16 * peers - 1))
             var count = 0
             for _ in benchmark.scaledIterations {
-                let wanted = await state.chain.downloadCandidates(window: 1_024, peerTips: tips)
+                let wanted = await state.chain.downloadCandidates(window: 1_024, limit: 17, excluding: requested,
+                                                                  peerTips: tips)
                 count = wanted.count
                 blackHole(wanted)
             }
