@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ObolStore", targets: ["ObolStore"]),
         .library(name: "Obol", targets: ["Obol"]),
         .library(name: "ObolWallet", targets: ["ObolWallet"]),
+        .library(name: "ObolTracker", targets: ["ObolTracker"]),
         .executable(name: "obol", targets: ["obol"]),
     ],
     dependencies: [
@@ -98,8 +99,15 @@ let package = Package(
         // Keys on disk, signing and the node's HTTP client.
         .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles"], swiftSettings: settings),
 
+        // The tracker of `obol tracker`: its registry, the proofs on its requests, and the node's client.
+        .target(
+            name: "ObolTracker",
+            dependencies: ["ObolNode", "ObolWire", "ObolCore", "ObolAPIModels", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+
         // Umbrella for embedders: a full node with its API.
-        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire"],
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker"],
                 swiftSettings: settings),
 
         // The command line.
@@ -133,6 +141,14 @@ let package = Package(
             name: "ObolAPITests",
             dependencies: [
                 "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport", "Obol", "ObolWire",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "ObolTrackerTests",
+            dependencies: [
+                "ObolTracker", "ObolAPI", "ObolAPIModels", "Obol", "ObolNode", "ObolCore", "ObolWire", "ObolTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

@@ -3,15 +3,19 @@ import Logging
 import ObolNode
 import ObolP2P
 import ObolStore
+import ObolTracker
 import ObolWire
 
 /// Where and whether a node takes part in the peer-to-peer network.
 public struct NetworkOptions: Sendable {
     /// Where to accept connections (nil: dial out only).
     public var listen: PeerEndpoint?
+    /// A tracker to list the node with and take addresses from, `http://HOST:PORT` (`obol tracker`).
+    public var tracker: String?
 
-    public init(listen: PeerEndpoint?) {
+    public init(listen: PeerEndpoint?, tracker: String? = nil) {
         self.listen = listen
+        self.tracker = tracker
     }
 }
 
@@ -35,6 +39,14 @@ extension Node {
         } else {
             identity = NodeIdentity(keyPair: NoiseKeyPair())
         }
+        if let tracker = network.tracker {
+            do {
+                configuration.peers.directory = try TrackerClient(url: tracker, nodeKey: identity.keyPair,
+                                                                  network: configuration.params.networkID)
+            } catch {
+                throw NetworkSetupError(description: "\(error)")
+            }
+        }
         let p2p = P2PConfiguration(params: configuration.params, staticKey: identity.keyPair)
         let transport: TCPPeerTransport
         if let listen = network.listen {
@@ -50,6 +62,7 @@ extension Node {
             "node-id": "\(identity.nodeID)",
             "listen": "\(transport.listenEndpoint.map { "\($0)" } ?? "off")",
             "peers": "\(configuration.peers.staticPeers.map(\.description).joined(separator: ","))",
+            "tracker": "\(network.tracker ?? "none")",
         ])
         let store: any ChainStore = if let directory = configuration.dataDirectory {
             try SQLiteChainStore(dataDirectory: URL(fileURLWithPath: directory))

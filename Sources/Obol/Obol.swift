@@ -4,3 +4,4 @@
 @_exported import ObolStore
 @_exported import ObolWire
 @_exported import ObolP2P
+@_exported import ObolTracker

@@ -23,11 +23,16 @@ public struct APIServer: Service {
     }
 
     public func run() async throws {
+        try await application.runUntilCancelled()
+    }
+}
+
+extension Application {
+    /// Serves until the task is cancelled, which is how a service group stops a server: not a failure.
+    func runUntilCancelled() async throws {
         do {
-            try await application.run()
-        } catch is CancellationError {
-            // Cancellation is how a service group stops us: not a failure.
-        }
+            try await run()
+        } catch is CancellationError {}
     }
 }
 

@@ -11,11 +11,14 @@ public struct P2PDialer: Sendable {
     }
 
     /// Connects to `host:port` and completes the handshake. With `expectedNodeID`, a responder whose static
-    /// key differs is refused (`P2PError.Kind.unexpectedNodeID`) and the connection closed.
-    public func connect(host: String, port: Int, expectedNodeID: [UInt8]? = nil) async throws -> PeerConnection {
+    /// key differs is refused (`P2PError.Kind.unexpectedNodeID`) and the connection closed. With `localHost`,
+    /// the connection leaves from that address (any port).
+    public func connect(host: String, port: Int, expectedNodeID: [UInt8]? = nil,
+                        localHost: String? = nil) async throws -> PeerConnection {
         let configuration = configuration
-        let (channel, handshake, failure) = try await ClientBootstrap(group: configuration.group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        var bootstrap = ClientBootstrap(group: configuration.group).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let localHost { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localHost, port: 0)) }
+        let (channel, handshake, failure) = try await bootstrap
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try configuration.setUp(channel, role: .initiator)

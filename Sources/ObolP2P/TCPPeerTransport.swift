@@ -34,9 +34,35 @@ public struct TCPPeerTransport: PeerTransport {
         return PeerEndpoint(host: boundHost, port: listener.port)
     }
 
+    /// Dials `endpoint`. A transport listening on a specific address dials from it too, so that peers see the
+    /// address it listens on (several nodes on 127.0.0.2, 127.0.0.3… each appear as themselves), unless the
+    /// destination cannot be reached from it (another family, or off this machine from a loopback address).
     public func connect(to endpoint: PeerEndpoint) async throws -> any PeerLink {
-        let connection = try await P2PDialer(configuration: configuration).connect(host: endpoint.host, port: endpoint.port)
+        let connection = try await P2PDialer(configuration: configuration)
+            .connect(host: endpoint.host, port: endpoint.port, localHost: Self.source(boundHost, toward: endpoint.host))
         return TCPPeerLink(connection: connection, remoteEndpoint: endpoint)
+    }
+
+    /// The address to dial `destination` from: `bound` when it is a specific IP address of the destination's
+    /// family that can reach it, else nil (the system picks).
+    static func source(_ bound: String?, toward destination: String) -> String? {
+        guard let bound, let local = try? SocketAddress(ipAddress: bound, port: 0),
+              let remote = try? SocketAddress(ipAddress: destination, port: 0) else { return nil }
+        func kind(_ address: SocketAddress) -> (family: Int, unspecified: Bool, loopback: Bool)? {
+            switch address {
+            case let .v4(ip):
+                let bytes = withUnsafeBytes(of: ip.address.sin_addr.s_addr) { Array($0) }
+                return (4, bytes == [0, 0, 0, 0], bytes[0] == 127)
+            case let .v6(ip):
+                let bytes = withUnsafeBytes(of: ip.address.sin6_addr) { Array($0) }
+                return (6, bytes.allSatisfy { $0 == 0 }, bytes == Array(repeating: 0, count: 15) + [1])
+            default:
+                return nil
+            }
+        }
+        guard let from = kind(local), let to = kind(remote), from.family == to.family, !from.unspecified,
+              !from.loopback || to.loopback else { return nil }
+        return bound
     }
 
     public func listen(_ accept: @escaping @Sendable (any PeerLink) async -> Void) async throws {

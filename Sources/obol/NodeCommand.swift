@@ -41,6 +41,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("peer"), help: "A peer to keep connected, HOST:PORT (repeatable).")
     var peers: [String] = []
 
+    @Option(help: "A tracker (obol tracker) to list this node with and find peers through, http://HOST:PORT.")
+    var tracker: String?
+
     @Option(name: .customLong("max-connections"), help: "Peer connections at most, inbound and outbound (8 of them outbound).")
     var maxConnections: Int = 125
 
@@ -50,9 +53,7 @@ struct NodeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be between 0 and 65535") }
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        try LogLevel.validate(logLevel)
         if let minerAddress, Address(minerAddress) == nil {
             throw ValidationError("--miner-address '\(minerAddress)' is not a valid obol address (checksum or prefix wrong)")
         }
@@ -63,6 +64,9 @@ struct NodeCommand: AsyncParsableCommand {
         for peer in peers where PeerEndpoint(peer) == nil {
             throw ValidationError("--peer '\(peer)' is not HOST:PORT with a port from 1 to 65535")
         }
+        if let tracker, !(tracker.hasPrefix("http://") || tracker.hasPrefix("https://")) {
+            throw ValidationError("--tracker '\(tracker)' is not an http://HOST:PORT URL")
+        }
         guard (0...10_000).contains(maxConnections) else {
             throw ValidationError("--max-connections must be between 0 and 10000")
         }
@@ -72,12 +76,7 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogLevel.bootstrap(logLevel)
         let logger = Logger(label: "obol")
         let params = try loadParams()
         let directory = try dataDirectory(for: params)
@@ -96,7 +95,7 @@ struct NodeCommand: AsyncParsableCommand {
         let listenAt = noListen ? nil : listen.flatMap { PeerEndpoint($0) }
             ?? PeerEndpoint(host: "127.0.0.1", port: Int(params.defaultPort))
         do {
-            node = try await Node.networked(configuration: configuration, network: NetworkOptions(listen: listenAt))
+            node = try await Node.networked(configuration: configuration, network: NetworkOptions(listen: listenAt, tracker: tracker))
         } catch let error as NetworkSetupError {
             throw CommandFailure("\(error)")
         } catch {

@@ -229,6 +229,31 @@ struct P2PTransportTests {
         }
     }
 
+    @Test func aTransportListeningOnOneLoopbackAddressDialsFromIt() async throws {
+        let server = try await TCPPeerTransport.bind(host: "127.0.0.2", port: 0, configuration: Self.configuration(NoiseKeyPair()))
+        let client = try await TCPPeerTransport.bind(host: "127.0.0.3", port: 0, configuration: Self.configuration(NoiseKeyPair()))
+        let (seen, sink) = AsyncStream<PeerEndpoint>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.listen { link in
+                    sink.yield(link.remoteEndpoint)
+                    await link.close()  // a link is run or closed, never dropped
+                }
+            }
+            let link = try await client.connect(to: server.listenEndpoint!)
+            var iterator = seen.makeAsyncIterator()
+            #expect(await iterator.next()?.host == "127.0.0.3")
+            await link.close()
+            group.cancelAll()
+        }
+        #expect(TCPPeerTransport.source("127.0.0.3", toward: "127.0.0.2") == "127.0.0.3")
+        #expect(TCPPeerTransport.source("0.0.0.0", toward: "127.0.0.2") == nil)
+        #expect(TCPPeerTransport.source("127.0.0.3", toward: "::1") == nil)
+        #expect(TCPPeerTransport.source("127.0.0.3", toward: "192.0.2.1") == nil, "off the machine from loopback")
+        #expect(TCPPeerTransport.source("::1", toward: "::1") == "::1")
+        #expect(TCPPeerTransport.source("127.0.0.3", toward: "localhost") == nil)
+    }
+
     @Test func aTamperedTransportMessageClosesTheConnectionNotAtThePeersFault() async throws {
         let listener = try await P2PListener.bind(host: Self.host, port: 0,
                                                   configuration: Self.configuration(NoiseKeyPair()))

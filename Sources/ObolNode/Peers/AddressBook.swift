@@ -83,6 +83,9 @@ public struct AddressBook: Sendable {
 
     public func contains(_ endpoint: PeerEndpoint) -> Bool { entries[endpoint] != nil }
 
+    /// Who told us of `endpoint` first.
+    public func source(of endpoint: PeerEndpoint) -> String? { entries[endpoint]?.source }
+
     // MARK: - Learning addresses
 
     /// Records addresses announced by `source`: unknown ones join `new` (credited to `source`), known ones

@@ -183,13 +183,22 @@ extension PeerManager {
         guard free > 0 else { return }
         let connected = Set(slots.values.map(\.endpoint))
         let wallNow = clock.now()
+        // Addresses only the directory vouches for fill at most `maxDirectoryOutbound` slots.
+        var directoryRoom = configuration.maxDirectoryOutbound - directoryOutbound
         let picks = addressBook.select(count: free, now: wallNow, excluding: { endpoint in
             connected.contains(endpoint) || self.dialing.contains(endpoint) || self.selfEndpoints.contains(endpoint)
+                || (directoryRoom <= 0 && self.addressBook.source(of: endpoint) == Self.directorySource)
                 || self.discouraged.contains(endpoint.host) || self.banList.isBanned(endpoint.host, now: wallNow)
                 || self.configuration.staticPeers.contains(endpoint)
                 || (self.transport.listenEndpoint == endpoint)
         }, using: &rng)
-        for endpoint in picks { startDial(endpoint, isStatic: false) }
+        for endpoint in picks {
+            if addressBook.source(of: endpoint) == Self.directorySource {
+                guard directoryRoom > 0 else { continue }
+                directoryRoom -= 1
+            }
+            startDial(endpoint, isStatic: false)
+        }
     }
 
     // MARK: Persistence

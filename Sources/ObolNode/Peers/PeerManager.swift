@@ -118,6 +118,9 @@ public actor PeerManager {
                 for await event in self.mempoolFeed { await self.mempoolChanged(event) }
             }
             group.addTask { await self.tickLoop() }
+            if let directory = self.configuration.directory {
+                group.addTask { await self.runDirectory(directory) }
+            }
             for await job in self.jobs {
                 switch job {
                 case let .dial(endpoint, isStatic):

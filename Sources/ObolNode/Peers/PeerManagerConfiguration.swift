@@ -46,6 +46,14 @@ public struct PeerManagerConfiguration: Sendable {
     /// Addresses kept in memory as discouraged.
     public var maxDiscouraged = 10_000
 
+    // Directory
+    /// The tracker the node lists itself with and takes addresses from (`--tracker`); nil for none.
+    public var directory: (any PeerDirectory)?
+    /// Outbound slots that addresses from the directory alone may fill: it is one unverified source.
+    public var maxDirectoryOutbound = 4
+    /// How soon a failed directory round is tried again.
+    public var directoryRetryInterval: Duration = .seconds(10)
+
     // Dialling
     /// The first wait before redialling a peer that dropped or failed, doubled per failure up to the maximum.
     public var reconnectBackoff: Duration = .seconds(1)

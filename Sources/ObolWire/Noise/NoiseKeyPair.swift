@@ -31,7 +31,7 @@ public struct NoiseKeyPair: Sendable {
     public var privateKeyBytes: [UInt8] { Array(privateKey.rawRepresentation) }
 
     /// DH(self, remote): the raw 32-byte X25519 output.
-    func agreement(with remote: some Collection<UInt8>) throws(NoiseError) -> [UInt8] {
+    public func agreement(with remote: some Collection<UInt8>) throws(NoiseError) -> [UInt8] {
         guard remote.count == Self.keyLength,
               let publicKey = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: Array(remote)),
               let secret = try? privateKey.sharedSecretFromKeyAgreement(with: publicKey)
