@@ -106,6 +106,9 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // A discrete-event simulation of block propagation over ObolWire's per-peer state machines (`obol simulate`).
+        .target(name: "ObolSimulation", dependencies: ["ObolWire", "ObolCore"], swiftSettings: settings),
+
         // Umbrella for embedders: a full node with its API.
         .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker"],
                 swiftSettings: settings),
@@ -114,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "obol",
             dependencies: [
-                "Obol", "ObolWallet",
+                "Obol", "ObolWallet", "ObolSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -164,6 +167,7 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(name: "ObolSimulationTests", dependencies: ["ObolSimulation"], swiftSettings: settings),
         .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
