@@ -43,6 +43,22 @@ struct BlockDownloaderTests {
         #expect(downloader.freeSlots(peers: [1, 2], now: .seconds(7)) == 32)
     }
 
+    @Test func aPeerThatKeepsDeliveringIsNotStalledByItsQueuedRequests() {
+        var downloader = Self.downloader()
+        _ = downloader.assign(Self.wanted(1...16, holders: [1]), peers: [1], now: .zero)
+        _ = downloader.assign(Self.wanted(17...32, holders: [2]), peers: [2], now: .zero)
+        // Peer 1's blocks are validated one after another, 1.5 s each: it delivers, and its other requests
+        // wait behind them. Peer 2 delivers nothing.
+        for (index, block) in (1...3).enumerated() {
+            downloader.received(Self.hash(block), from: 1, now: .milliseconds(1_500 * (index + 1)))
+        }
+        let released = downloader.expire(now: .milliseconds(4_500))
+        #expect(released[1] == nil, "peer 1 delivered 0 s ago")
+        #expect(released[2]?.count == 16, "peer 2 delivered nothing for 4.5 s")
+        // Silent from then on, peer 1 stalls too.
+        #expect(downloader.expire(now: .milliseconds(6_500))[1]?.count == 13)
+    }
+
     @Test func stalledRequestsGoToAnotherPeerAndTheStallerRests() {
         var downloader = Self.downloader()
         _ = downloader.assign(Self.wanted(1...16, holders: [1, 2]), peers: [1], now: .zero)

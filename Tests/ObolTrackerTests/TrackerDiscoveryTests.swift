@@ -42,6 +42,38 @@ struct InProcessDirectory: PeerDirectory {
     func leave(listen: PeerEndpoint) async { try? await service.handle(.leave, try request(.leave, listen)) }
 }
 
+/// A tracker that works until `down` is set.
+final class FailingDirectory: PeerDirectory {
+    let wrapped: InProcessDirectory
+    private let state = Mutex(false)
+
+    init(_ wrapped: InProcessDirectory) { self.wrapped = wrapped }
+
+    var down: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+
+    private func check() throws { if down { throw UnreachableDirectory.Down() } }
+
+    func register(listen: PeerEndpoint) async throws -> Duration {
+        try check()
+        return try await wrapped.register(listen: listen)
+    }
+
+    func heartbeat(listen: PeerEndpoint) async throws {
+        try check()
+        try await wrapped.heartbeat(listen: listen)
+    }
+
+    func peers(count: Int) async throws -> [PeerEndpoint] {
+        try check()
+        return try await wrapped.peers(count: count)
+    }
+
+    func leave(listen: PeerEndpoint) async { if !down { await wrapped.leave(listen: listen) } }
+}
+
 /// A tracker that is down.
 struct UnreachableDirectory: PeerDirectory {
     struct Down: Error {}
@@ -105,6 +137,34 @@ struct TrackerDiscoveryTests {
             }
             // The three stopped nodes unlisted themselves.
             #expect(await service.count == 1)
+        }
+    }
+
+    @Test func aTrackerThatGoesDownMidRunLeavesTheNetworkWorking() async throws {
+        let network = MemoryNetwork()
+        let service = Self.service()
+        let directories = (0..<2).map { _ in FailingDirectory(InProcessDirectory(service: service)) }
+        let a = try Self.node(network, "127.1.0.2", directory: directories[0])
+        let b = try Self.node(network, "127.2.0.2", directory: directories[1])
+        let c = try NetworkNode(network: network, host: "127.3.0.2", staticPeers: [b.endpoint]) {
+            $0.peers.directory = UnreachableDirectory()
+        }
+        var builder = ChainBuilder()
+        try builder.mine(count: 2)
+        try await withRunningNodes([a]) {
+            try await Self.waitForListed(service, 1)
+            try await withRunningNodes([b]) {
+                await b.waitForPeerCount(1)
+                for directory in directories { directory.down = true }
+                _ = await a.node.submit(builder.block(at: 1))
+                #expect(await b.waitForTip(builder.block(at: 1).hash))
+                // A node joining meanwhile by a static peer syncs and follows.
+                try await withRunningNodes([c]) {
+                    #expect(await c.waitForTip(builder.block(at: 1).hash))
+                    _ = await a.node.submit(builder.tip)
+                    #expect(await c.waitForTip(builder.tip.hash))
+                }
+            }
         }
     }
 

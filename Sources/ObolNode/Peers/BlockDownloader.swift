@@ -10,6 +10,10 @@ import ObolCore
 /// - A request past its deadline is released for another peer (the lowest missing block is asked of
 ///   someone else), and the stalled peer gets no new requests until its doubled timeout has passed, so
 ///   one silent peer never holds the sync. A slow peer is not disconnected for it.
+/// - The deadline counts from the request or from the peer's last delivered block, whichever is later: a
+///   peer's blocks are processed one after another, so while it keeps delivering, the blocks queued behind
+///   the one being validated are not its fault however long validation takes (Bitcoin Core likewise judges a
+///   peer stalling by its progress, not by the age of each request).
 public struct BlockDownloader: Sendable {
     public struct Request: Sendable, Hashable {
         public var peer: UInt64
@@ -22,6 +26,8 @@ public struct BlockDownloader: Sendable {
         var timeout: Duration
         /// No new requests before this time (after a stall).
         var restingUntil: Duration?
+        /// When the peer last delivered a block it was asked for.
+        var lastDelivery: Duration?
     }
 
     public let maxPerPeer: Int
@@ -82,6 +88,7 @@ public struct BlockDownloader: Sendable {
     @discardableResult
     public mutating func received(_ hash: Hash256, from sender: UInt64, now: Duration) -> UInt64? {
         guard let request = inFlight.removeValue(forKey: hash) else { return nil }
+        if request.peer == sender { peers[sender]?.lastDelivery = now }
         if var load = peers[request.peer] {
             load.count -= 1
             if request.peer == sender, now - request.requestedAt < load.timeout / 4 {
@@ -104,7 +111,7 @@ public struct BlockDownloader: Sendable {
     /// that long. Returns the stalled peers with their released blocks.
     public mutating func expire(now: Duration) -> [UInt64: [Hash256]] {
         var released: [UInt64: [Hash256]] = [:]
-        for (hash, request) in inFlight where request.deadline <= now {
+        for (hash, request) in inFlight where deadline(of: request) <= now {
             inFlight.removeValue(forKey: hash)
             released[request.peer, default: []].append(hash)
         }
@@ -125,7 +132,15 @@ public struct BlockDownloader: Sendable {
     }
 
     /// The earliest deadline in flight.
-    public var nextDeadline: Duration? { inFlight.values.map(\.deadline).min() }
+    public var nextDeadline: Duration? { inFlight.values.map(deadline(of:)).min() }
+
+    /// A request's deadline, moved on by every block its peer has delivered since it was made.
+    func deadline(of request: Request) -> Duration {
+        guard let delivered = peers[request.peer]?.lastDelivery, delivered > request.requestedAt else {
+            return request.deadline
+        }
+        return delivered + (request.deadline - request.requestedAt)
+    }
 }
 
 /// A block to download: its hash and height, and the peers known to have it.
