@@ -11,7 +11,7 @@ N=${1:-20}
 BLOCKS=${2:-12}
 if ! [[ "$N" =~ ^[0-9]+$ ]] || (( N < 2 || N > 200 )); then echo "N must be from 2 to 200" >&2; exit 2; fi
 if ! [[ "$BLOCKS" =~ ^[0-9]+$ ]] || (( BLOCKS < 1 )); then echo "BLOCKS must be a positive number" >&2; exit 2; fi
-swift build -c release --product obol >/dev/null
+if ! built=$(swift build -c release --product obol 2>&1); then echo "$built" >&2; exit 1; fi
 OBOL=.build/release/obol
 WORK=$(mktemp -d /tmp/obol-tcp-network.XXXXXX)
 PIDS=()

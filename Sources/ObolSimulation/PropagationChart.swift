@@ -6,7 +6,9 @@ public enum PropagationChart {
     public static func svg(_ report: SimulationReport, width: Int = 640, height: Int = 360) -> String {
         let left = 60.0, right = 20.0, top = 30.0, bottom = 50.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
-        let curve = report.reachCurve()
+        // Up to twice the p99: the last stragglers (lost messages asked again) would squash the curve.
+        let slowest = Double(report.delays.last ?? 0)
+        let curve = report.reachCurve(upTo: min(slowest, max(2 * report.percentile(0.99), 0.001)))
         let maxSeconds = max(curve.last?.seconds ?? 1, 1e-9)
         func x(_ seconds: Double) -> Double { left + seconds / maxSeconds * plotWidth }
         func y(_ share: Double) -> Double { top + (1 - share) * plotHeight }
@@ -29,10 +31,11 @@ public enum PropagationChart {
         }
         svg += "<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(height - 8)\" text-anchor=\"middle\">time since the block was mined</text>\n"
         svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"\(points)\"/>\n"
-        for (q, label) in [(0.5, "p50"), (0.9, "p90"), (0.99, "p99")] {
+        for (index, (q, label)) in [(0.5, "p50"), (0.9, "p90"), (0.99, "p99")].enumerated() {
             let seconds = report.percentile(q)
             svg += "<line x1=\"\(x(seconds))\" y1=\"\(top)\" x2=\"\(x(seconds))\" y2=\"\(top + plotHeight)\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/>\n"
-            svg += "<text x=\"\(Int(x(seconds)) + 3)\" y=\"\(Int(y(q)) - 4)\" fill=\"#d62728\">\(label) \(Int((seconds * 1_000).rounded())) ms</text>\n"
+            // Labels stacked at the lower right of each line, so that close lines do not overwrite each other.
+            svg += "<text x=\"\(Int(x(seconds)) + 4)\" y=\"\(Int(top + plotHeight) - 12 - 16 * index)\" fill=\"#d62728\">\(label) \(Int((seconds * 1_000).rounded())) ms</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -70,11 +70,12 @@ public struct SimulationReport: Sendable {
     public var predictedStaleRate: Double { 1 - exp(-meanDelay / configuration.blockTime) }
 
     /// The share of nodes that had a best-chain block `t` seconds after it was mined, at `points` times
-    /// from 0 to the slowest delay: the curve of the SVG chart.
-    public func reachCurve(points: Int = 60) -> [(seconds: Double, share: Double)] {
+    /// from 0 to `end` (default: the slowest delay): the curve of the SVG chart.
+    public func reachCurve(points: Int = 60, upTo end: Double? = nil) -> [(seconds: Double, share: Double)] {
         guard let slowest = delays.last, slowest > 0 else { return [(0, 1)] }
+        let end = end ?? Double(slowest)
         return (0...points).map { step in
-            let t = Double(slowest) * Double(step) / Double(points)
+            let t = end * Double(step) / Double(points)
             var low = 0, high = delays.count
             while low < high {
                 let mid = (low + high) / 2

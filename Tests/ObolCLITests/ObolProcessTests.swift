@@ -137,6 +137,34 @@ import Testing
         #expect(result.stderr.contains(flag), "\(result.stderr)")
     }
 
+    @Test(arguments: [
+        (["simulate", "--loss", "150%"], "loss"),
+        (["simulate", "--latency", "300-50ms"], "--latency"),
+        (["simulate", "--block-time", "soon"], "--block-time"),
+        (["simulate", "--nodes", "1"], "nodes"),
+        (["tracker", "--listen", "nowhere"], "--listen"),
+        (["tracker", "--network", "mainnet"], "--network"),
+        (["node", "--data-dir", ":memory:", "--tracker", "127.0.0.1:9400"], "--tracker"),
+    ])
+    func badSimulateTrackerFlagsGiveOneLine(arguments: [String], flag: String) throws {
+        let result = try Self.obol(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(flag), "\(result.stderr)")
+    }
+
+    @Test func simulatePrintsItsFiguresAndWritesCSVAndSVG() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("obol-sim-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("sim.csv").path, svg = directory.appendingPathComponent("sim.svg").path
+        let result = try Self.obol(["simulate", "--nodes", "40", "--blocks", "5", "--latency", "10-20ms", "--csv", csv, "--svg", svg])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("blocks mined: 5"), "\(result.stdout)")
+        #expect(result.stdout.contains("propagation: p50"))
+        #expect(try String(contentsOfFile: csv, encoding: .utf8).hasPrefix("nodes,outbound"))
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
+    }
+
     @Test func aTakenPeerPortIsOneClearLine() throws {
         let port = Int.random(in: 40_000..<50_000)
         let first = try Self.startNode(["--network", "test", "--data-dir", ":memory:", "--http-port", "0",
