@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ObolCore
 import ObolWallet
 import Testing
@@ -23,8 +26,9 @@ import Testing
         var stderr: String
     }
 
-    /// Runs `obol` with `arguments` to completion.
-    static func obol(_ arguments: [String]) throws -> Output {
+    /// Runs `obol` with `arguments` to completion; a process still running after `timeout` seconds is killed
+    /// (a command that should have failed at once must not hang the run).
+    static func obol(_ arguments: [String], timeout: Double = 60) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: obolPath)
         process.arguments = arguments
@@ -32,6 +36,10 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        nonisolated(unsafe) let watched = process  // read by the watchdog only
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if watched.isRunning { kill(watched.processIdentifier, SIGKILL) }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -47,6 +55,20 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// Whether something accepts TCP connections at `host:port` (IPv4).
+    static func accepts(host: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// Polls until `condition` holds or `seconds` pass.
@@ -165,18 +187,15 @@ import Testing
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
     }
 
-    @Test func aTakenPeerPortIsOneClearLine() throws {
+    @Test func aTakenPeerPortIsOneClearLine() async throws {
         let port = Int.random(in: 40_000..<50_000)
         let first = try Self.startNode(["--network", "test", "--data-dir", ":memory:", "--http-port", "0",
                                         "--listen", "127.0.0.5:\(port)"])
         defer { kill(first.processIdentifier, SIGKILL) }
-        var result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
-                                    "--listen", "127.0.0.5:\(port)"])
-        // The first node may still be starting: it must hold the port by the second try.
-        if result.status == 0 || !result.stderr.contains("cannot listen") {
-            result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
-                                    "--listen", "127.0.0.5:\(port)"])
-        }
+        // Only once the first node holds the port: a second node started before it would take the port itself.
+        try #require(await Self.eventually(30) { Self.accepts(host: "127.0.0.5", port: port) })
+        let result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
+                                    "--listen", "127.0.0.5:\(port)"], timeout: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot listen on 127.0.0.5:\(port)"), "\(result.stderr)")
     }
