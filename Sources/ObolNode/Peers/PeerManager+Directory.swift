@@ -10,7 +10,11 @@ extension PeerManager {
     /// Runs until cancelled, then leaves the directory if it joined. One round per heartbeat interval on the
     /// injected clock; a failure is logged once per outage and retried next round.
     nonisolated func runDirectory(_ directory: any PeerDirectory) async {
-        let listen = transport.listenEndpoint
+        // A node listening on every interface does not know which address others reach it at: it only asks.
+        let listen = transport.listenEndpoint.flatMap { ["0.0.0.0", "::", ""].contains($0.host) ? nil : $0 }
+        if transport.listenEndpoint != nil, listen == nil {
+            logger.notice("listening on every interface: not listed with the tracker, only asking it for peers")
+        }
         var interval = configuration.directoryRetryInterval
         var listed = false
         var failing = false
