@@ -52,7 +52,7 @@ public struct NetworkSimulation {
     var arrival: [Float] = []
     var bytesSent: [Int]
     var queue = EventQueue<Event>()
-    var rng: SeededGenerator
+    var rng: SplitMix64
     var now = 0.0
     var messages = 0
     var duplicateBlocks = 0
@@ -61,7 +61,7 @@ public struct NetworkSimulation {
         self.configuration = configuration
         nodes = Array(repeating: NodeState(), count: configuration.nodes)
         bytesSent = Array(repeating: 0, count: configuration.nodes)
-        rng = SeededGenerator(seed: configuration.seed)
+        rng = SplitMix64(seed: configuration.seed)
     }
 
     /// Runs the whole simulation: every block is mined and the network goes quiet.
@@ -261,20 +261,5 @@ public struct NetworkSimulation {
 
     mutating func exponential(mean: Double) -> Double {
         -mean * log(1 - Double.random(in: 0..<1, using: &rng))
-    }
-}
-
-/// SplitMix64: a small seedable generator, so that a run is reproducible from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

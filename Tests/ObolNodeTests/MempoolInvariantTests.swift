@@ -7,21 +7,9 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct MempoolInvariantTests {
     typealias F = MempoolFixture
 
-    /// SplitMix64: a seeded generator, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomOperationsKeepThePoolConsistent(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)  // a failure can be replayed from its seed
         let keys = (0..<8).map { _ in PrivateKey.generate() }
         var ledger = Dictionary(uniqueKeysWithValues: keys.map {
             ($0.publicKey.address, Account(balance: 100_000, nonce: 0))
