@@ -34,4 +34,13 @@ struct PeerEndpointTests {
         #expect(PeerEndpoint(host: "node.example", port: 1).networkAddress == nil)
         #expect(PeerEndpoint(host: "300.1.1.1", port: 1).networkAddress == nil)
     }
+
+    @Test func theUnspecifiedAddressIsRecognisedInEverySpelling() {
+        #expect(PeerEndpoint(host: "0.0.0.0", port: 9333).isUnspecified)
+        #expect(PeerEndpoint(host: "::", port: 9333).isUnspecified)
+        #expect(PeerEndpoint(host: "0:0:0:0:0:0:0:0", port: 9333).isUnspecified)
+        #expect(!PeerEndpoint(host: "127.0.0.1", port: 9333).isUnspecified)
+        #expect(!PeerEndpoint(host: "::1", port: 9333).isUnspecified)
+        #expect(!PeerEndpoint(host: "node.example", port: 9333).isUnspecified)
+    }
 }

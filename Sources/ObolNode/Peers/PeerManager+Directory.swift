@@ -11,7 +11,7 @@ extension PeerManager {
     /// injected clock; a failure is logged once per outage and retried next round.
     nonisolated func runDirectory(_ directory: any PeerDirectory) async {
         // A node listening on every interface does not know which address others reach it at: it only asks.
-        let listen = transport.listenEndpoint.flatMap { ["0.0.0.0", "::", ""].contains($0.host) ? nil : $0 }
+        let listen = transport.listenEndpoint.flatMap { $0.isUnspecified ? nil : $0 }
         if transport.listenEndpoint != nil, listen == nil {
             logger.notice("listening on every interface: not listed with the tracker, only asking it for peers")
         }

@@ -68,6 +68,12 @@ public struct PeerEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
         return octets.count == 4 ? octets : nil
     }
 
+    /// Whether the host is the unspecified address (0.0.0.0, or :: in any spelling): "every interface",
+    /// where one listens, not an address anyone can reach.
+    public var isUnspecified: Bool {
+        ipv4Octets == [0, 0, 0, 0] || (host.contains(":") && host.allSatisfy { $0 == ":" || $0 == "0" })
+    }
+
     /// The host's network group: the /16 of an IPv4 address, else the host itself. Eviction and the
     /// address book spread peers over groups so one operator cannot fill every slot.
     public var group: String {
