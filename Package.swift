@@ -108,6 +108,9 @@ let package = Package(
 
         // A discrete-event simulation of block propagation over ObolWire's per-peer state machines (`obol simulate`).
         .target(name: "ObolSimulation", dependencies: ["ObolWire", "ObolCore"], swiftSettings: settings),
+        // The attacks of `obol demo --attackers` and of the resilience tests: forged blocks and transfers sent
+        // over any `PeerTransport`.
+        .target(name: "ObolAdversary", dependencies: ["ObolNode", "ObolWire", "ObolCore"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
         .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker"],
@@ -117,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "obol",
             dependencies: [
-                "Obol", "ObolWallet", "ObolSimulation",
+                "Obol", "ObolWallet", "ObolSimulation", "ObolAdversary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +159,9 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(name: "ObolAdversaryTests",
+                    dependencies: ["ObolAdversary", "ObolNode", "ObolCore", "ObolWire", "ObolTestSupport"],
+                    swiftSettings: settings),
         // The adversarial tests drive a real node (ObolNode) against a scripted attacker over TCP and Noise.
         .testTarget(
             name: "ObolP2PTests",

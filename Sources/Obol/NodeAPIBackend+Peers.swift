@@ -34,6 +34,10 @@ extension NodeAPIBackend {
         await node.peers?.unban(host: host) ?? false
     }
 
+    public func discouraged() async -> [DiscouragedRecord] {
+        await node.peers?.discouragements().map { DiscouragedRecord(host: $0.host, reason: $0.reason, since: $0.since) } ?? []
+    }
+
     private static var noPeerLayer: PeerRefusal { PeerRefusal(.notRunning, "this node has no peer layer") }
 }
 

@@ -35,6 +35,14 @@ extension APIRoutes {
         JSONResponse.make(PeerBanListResponse(bans: await backend.bans().map(PeerBanResponse.init)))
     }
 
+    // MARK: GET /peers/discouraged
+
+    func discouraged() async -> Response {
+        JSONResponse.make(DiscouragedPeerListResponse(discouraged: await backend.discouraged().map {
+            DiscouragedPeerResponse(host: $0.host, reason: $0.reason, since: $0.since)
+        }))
+    }
+
     // MARK: POST /peers/bans
 
     /// 201 with the ban (which replaces one already on the host).

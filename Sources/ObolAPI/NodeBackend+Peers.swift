@@ -62,6 +62,21 @@ public struct BanRecord: Sendable, Hashable {
     }
 }
 
+/// A host the node discouraged: it broke a rule, so it is dropped first and never dialled.
+public struct DiscouragedRecord: Sendable, Hashable {
+    public var host: String
+    /// The rule it broke, as the node's log names it.
+    public var reason: String
+    /// Seconds since the Unix epoch.
+    public var since: UInt64
+
+    public init(host: String, reason: String, since: UInt64) {
+        self.host = host
+        self.reason = reason
+        self.since = since
+    }
+}
+
 /// Why the node refused a peer command: a stable code and a one-line message.
 /// The router answers each code with its own status (`APIError.refused`).
 public struct PeerRefusal: Error, Sendable, Hashable, CustomStringConvertible {

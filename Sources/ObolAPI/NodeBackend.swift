@@ -72,4 +72,7 @@ public protocol NodeBackend: Sendable {
 
     /// Lifts the ban on `host`; false when it was not banned.
     func unban(host: String) async -> Bool
+
+    /// The hosts the node discouraged for misbehaving, the most recent first.
+    func discouraged() async -> [DiscouragedRecord]
 }

@@ -17,6 +17,7 @@ import Hummingbird
 /// | `GET /peers/bans` | `PeerBanListResponse` |
 /// | `POST /peers/bans` | 201 `PeerBanResponse`, or 503 without a peer layer |
 /// | `DELETE /peers/bans/{address}` | 204, or 404 when the host is not banned |
+/// | `GET /peers/discouraged` | `DiscouragedPeerListResponse` |
 ///
 /// Every error is JSON `{"error": {"code", "message"}}`: 400 for malformed
 /// input, 404 for unknown things, 413 for a body over `options.maxBodySize`;
@@ -43,6 +44,7 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     router.get("/peers") { _, _ in await routes.peers() }
     router.post("/peers") { request, _ in try await routes.connectPeer(request) }
     router.get("/peers/bans") { _, _ in await routes.bans() }
+    router.get("/peers/discouraged") { _, _ in await routes.discouraged() }
     router.post("/peers/bans") { request, _ in try await routes.ban(request) }
     router.delete("/peers/bans/:address") { _, context in
         try await routes.unban(RequestParsing.pathParameter(context, "address"))

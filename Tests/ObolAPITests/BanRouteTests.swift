@@ -19,6 +19,16 @@ import Testing
         }
     }
 
+    @Test func listsTheDiscouragedHostsWithTheirOffence() async throws {
+        try await withRouter { client in
+            let response = try await client.get("/peers/discouraged")
+            #expect(response.status == .ok)
+            let list: DiscouragedPeerListResponse = try response.decode()
+            #expect(list.discouraged == [DiscouragedPeerResponse(host: "10.0.0.99", reason: "invalid block 00ff: bad-signature",
+                                                                 since: FakeBackend.now - 60)])
+        }
+    }
+
     @Test func banAnswers201AndDropsTheHostsPeers() async throws {
         let backend = FakeBackend()
         try await withRouter(backend) { client in

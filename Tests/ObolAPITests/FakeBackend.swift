@@ -135,6 +135,10 @@ actor FakeBackend: NodeBackend {
 
     func bans() -> [BanRecord] { banList }
 
+    func discouraged() -> [DiscouragedRecord] {
+        [DiscouragedRecord(host: "10.0.0.99", reason: "invalid block 00ff: bad-signature", since: FakeBackend.now - 60)]
+    }
+
     func ban(host: String, duration: UInt64, reason: String) throws(PeerRefusal) -> BanRecord {
         if let code = refusals[host] { throw PeerRefusal(code, "refused \(host) with \(code.rawValue)") }
         let ban = BanRecord(host: host, until: Self.now + duration, reason: reason)

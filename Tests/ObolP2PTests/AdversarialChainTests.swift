@@ -26,6 +26,9 @@ struct AdversarialChainTests {
             #expect(drop.discouraged)
             #expect(drop.reason.contains("bad-height"), "\(drop.reason)")
             #expect(await scenario.a.peers.isDiscouraged(Self.attacker))
+            let listed = await scenario.a.peers.discouragements()
+            #expect(listed.map(\.host) == [Self.attacker])
+            #expect(listed.first?.reason == drop.reason)
             #expect(await scenario.a.node.chain.tip.hash == chain.tip.hash)
             #expect(await scenario.a.node.chain.entry(spliced.hash) == nil)
         }

@@ -114,7 +114,7 @@ extension PeerManager {
         slots[id] = slot
         slot.outbox.close()
         let discouraging = discourage && !slot.isStatic
-        if discouraging { discouraged.insert(slot.endpoint.host) }
+        if discouraging { discouraged.insert(slot.endpoint.host, reason: reason, at: clock.now()) }
         downloader.remove(peer: id)
         for (peer, hash) in fetcher.remove(peer: id, now: clock.elapsed()) { command(peer, .requestTransfers([hash])) }
         changes.publish(.disconnected(id: id, address: slot.endpoint, reason: reason, discouraged: discouraging))

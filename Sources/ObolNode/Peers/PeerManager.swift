@@ -32,7 +32,7 @@ public actor PeerManager {
     var addressBook: AddressBook
     var banList: BanList
     /// Hosts that misbehaved: dropped first, never dialled (bounded, in memory only).
-    var discouraged: RecentSet<String>
+    var discouraged: DiscouragedHosts
     /// Endpoints being dialled, and when each may be dialled again.
     var dialing: Set<PeerEndpoint> = []
     var redialAt: [PeerEndpoint: (at: Duration, delay: Duration)] = [:]
@@ -76,7 +76,7 @@ public actor PeerManager {
                                      maxTimeout: configuration.maxBlockTimeout)
         fetcher = TransferFetcher(timeout: configuration.transferFetchTimeout,
                                   maxPerPeer: configuration.maxPendingAnnouncementsPerPeer)
-        discouraged = RecentSet(capacity: configuration.maxDiscouraged)
+        discouraged = DiscouragedHosts(capacity: configuration.maxDiscouraged)
         addressBook = AddressBook()
         banList = BanList()
         if let directory = configuration.dataDirectory {
@@ -181,6 +181,9 @@ public actor PeerManager {
 
     /// Whether `host` is discouraged (misbehaved recently).
     public func isDiscouraged(_ host: String) -> Bool { discouraged.contains(host) }
+
+    /// The discouraged hosts with their first offence, the most recent first.
+    public func discouragements() -> [Discouragement] { discouraged.newestFirst }
 
     /// The tip, the best header and whether blocks of the best header chain are missing.
     public func syncProgress() async -> SyncProgress {
