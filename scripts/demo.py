@@ -1,19 +1,27 @@
 #!/usr/bin/env python3
 """The three-terminal tutorial in one command: a tracker and N nodes on their own loopback addresses.
 
-    scripts/demo.py [--nodes 4] [--blocks 20] [--duration 300] [--keep]
+    scripts/demo.py [--nodes 4] [--attackers 0] [--blocks 20] [--duration 300] [--keep] [--obol PATH]
 
 - Starts `obol tracker` and N `obol node` processes on the devnet, each on its own address (127.0.3.1,
   127.0.3.2, ...), all finding each other through the tracker. Nodes 1 and 2 mine, one thread each.
 - Funds one demo wallet per node from the devnet's public allocation key, then has the wallets pay each
   other, each through a node chosen at random.
+- With --attackers K, starts K `obol attack` processes (the Python design's resilience demonstration). Each
+  follows the chain with a node of its own, then sends each lie over new connections from a loopback address
+  of its own (127.0.4.x): a block with a forged signature, a block whose hash misses its target, a block with
+  a wrong Merkle root, a block spliced into the middle of the chain, a mined transfer replayed alone and in a
+  block, one nonce spent twice at two nodes and in one block, and a longer chain from genesis with less work.
 - Shows a live table (redrawn in place on a terminal, plain lines otherwise): each node's height, tip,
   peers, mempool and bans.
 - Stops once every node has at least BLOCKS blocks, every wallet has been funded and has paid another (one
   payment per node in all), every transfer is mined, and all nodes report the same tip. Then it prints a
   summary: whether the nodes agree on the tip and on every wallet's balance, and how long a block took to
-  reach all of them (p50 and max, from polling every 0.1 s, so to within about 0.1 s).
-- Exits 0 when the nodes converged and agree, 1 otherwise (or after DURATION seconds). Stops every process
+  reach all of them (p50 and max, from polling every 0.1 s, so to within about 0.1 s), and what each attacker
+  tried and which nodes discouraged it (`GET /peers/discouraged`).
+- Exits 0 when the nodes converged and agree and every attack was refused (a rule breaker discouraged, the
+  fork not adopted, no transfer applied twice) with no honest node discouraged, 1 otherwise (or after
+  DURATION seconds). Stops every process
   it started, on Ctrl-C too, and removes its data directory unless --keep is given.
 
 Uses only the `obol` command and its HTTP API, and talks only to 127.0.0.0/8.
@@ -39,6 +47,11 @@ def host(index):
     return f"127.0.3.{index + 1}"
 
 
+def attacker_host(index):
+    """The first loopback address of attacker `index`: its own node dials from it, its attacks from the next."""
+    return f"127.0.4.{16 * (index + 1)}"
+
+
 def get(url, timeout=2):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as reply:
@@ -51,7 +64,7 @@ class Demo:
     def __init__(self, args):
         self.args = args
         self.root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        self.obol = os.path.join(self.root, ".build", "release", "obol")
+        self.obol = os.path.abspath(args.obol) if args.obol else os.path.join(self.root, ".build", "release", "obol")
         self.work = tempfile.mkdtemp(prefix="obol-demo.")
         self.processes = []
         self.wallets = []  # (key file, address)
@@ -59,6 +72,8 @@ class Demo:
         self.sent = 0
         self.refused = 0
         self.payments = 0  # wallet-to-wallet transfers accepted
+        self.attackers = []  # (process, key file, address, report file)
+        self.attackers_funded = False
 
     # Processes
 
@@ -90,10 +105,11 @@ class Demo:
     # The network
 
     def launch(self):
-        build = subprocess.run(["swift", "build", "-c", "release", "--product", "obol"], cwd=self.root,
-                               capture_output=True, text=True)
-        if build.returncode != 0:
-            sys.exit("the build failed:\n" + build.stdout[-2000:] + build.stderr[-2000:])
+        if not self.args.obol:
+            build = subprocess.run(["swift", "build", "-c", "release", "--product", "obol"], cwd=self.root,
+                                   capture_output=True, text=True)
+            if build.returncode != 0:
+                sys.exit("the build failed:\n" + build.stdout[-2000:] + build.stderr[-2000:])
         self.start("tracker", ["tracker", "--listen", TRACKER, "--heartbeat", "5"])
         time.sleep(1)
         for index in range(self.args.nodes):
@@ -108,16 +124,41 @@ class Demo:
         self.wallets.append((devnet, None))
         for index in range(self.args.nodes):
             path = os.path.join(self.work, f"wallet{index + 1}.json")
-            _, out, _ = self.wallet("new", "--key-file", path)
-            address = next((line.split()[-1] for line in out.splitlines() if line.startswith("Address")), None)
-            self.wallets.append((path, address))
+            self.wallets.append((path, self.new_wallet(path)))
+        for index in range(self.args.attackers):
+            key_file = os.path.join(self.work, f"attacker{index + 1}.json")
+            report = os.path.join(self.work, f"attacker{index + 1}.report.json")
+            targets = [f"{host((index + offset) % self.args.nodes)}:9333" for offset in (0, 1)]
+            address = self.new_wallet(key_file)
+            process = self.start(f"attacker{index + 1}", [
+                "attack", "--target", targets[0], "--target", targets[1], "--from", attacker_host(index),
+                "--key-file", key_file, "--report", report, "--after-height", "12",
+                "--wait", str(self.args.duration)])
+            self.attackers.append((process, key_file, address, report))
+
+    def new_wallet(self, path):
+        _, out, _ = self.wallet("new", "--key-file", path)
+        return next((line.split()[-1] for line in out.splitlines() if line.startswith("Address")), None)
 
     def status(self, index):
         return get(f"http://{host(index)}:8080/status")
 
     def bans(self, index):
-        reply = get(f"http://{host(index)}:8080/peers/bans")
-        return len(reply["bans"]) if reply else None
+        """Manual bans and discouraged hosts."""
+        bans = get(f"http://{host(index)}:8080/peers/bans")
+        discouraged = self.discouraged(index)
+        return (len(bans["bans"]) if bans else 0) + len(discouraged)
+
+    def discouraged(self, index):
+        reply = get(f"http://{host(index)}:8080/peers/discouraged")
+        return reply["discouraged"] if reply else []
+
+    def fund_attackers(self):
+        """The allocation key pays each attacker 5 coins, for its double spend."""
+        for _, _, address, _ in self.attackers:
+            self.wallet("send", "--key-file", self.wallets[0][0], "--to", address, "--amount", "5",
+                        "--node", f"http://{host(0)}:8080")
+        self.attackers_funded = True
 
     def pay(self, funded):
         """One transfer: the allocation key funds a wallet, or a funded wallet pays another."""
@@ -158,6 +199,9 @@ class Demo:
                          f"{status['mempoolSize']:>9}{self.bans(index) or 0:>6}")
         lines.append(f"transfers sent: {self.sent} ({self.refused} refused by the node), "
                      f"{self.payments} between demo wallets")
+        if self.attackers:
+            running = sum(process.poll() is None for process, _, _, _ in self.attackers)
+            lines.append(f"attackers: {running} of {len(self.attackers)} still attacking")
         return "\n".join(lines)
 
     def run(self):
@@ -177,10 +221,13 @@ class Demo:
                 funded = self.funded_wallets() if now - last_pay > 1 else None
                 done_paying = self.payments >= self.args.nodes and funded is not None \
                     and len(funded) == len(self.wallets) - 1
+                if not self.attackers_funded and min(heights) >= 1:
+                    self.fund_attackers()
                 if funded is not None and not done_paying and min(heights) >= 1:
                     self.pay(funded)
                     last_pay = now
-                if done_paying and min(heights) >= self.args.blocks \
+                attacking = any(process.poll() is None for process, _, _, _ in self.attackers)
+                if done_paying and not attacking and min(heights) >= self.args.blocks \
                         and len({status["tip"] for status in statuses}) == 1 \
                         and all(status["mempoolSize"] == 0 for status in statuses):
                     self.show(statuses, tty, force=True)
@@ -221,18 +268,81 @@ class Demo:
                   f"max {max(spreads) * 1000:.0f} ms after the first had it (over {len(spreads)} blocks; "
                   f"each node is polled every 100 ms, so this is accurate to about 100 ms)")
         print(f"  transfers sent: {self.sent}, refused by the node: {self.refused}")
-        return 0 if not disagreements else 1
+        refused = self.attack_summary(tip)
+        return 0 if not disagreements and refused else 1
+
+    def attack_summary(self, tip):
+        """Prints what each attacker tried and who discouraged it; true when every attack was refused and no
+        honest node was discouraged."""
+        if not self.attackers:
+            return True
+        discouraged = {index: {entry["host"]: entry["reason"] for entry in self.discouraged(index)}
+                       for index in range(self.args.nodes)}
+        all_refused = True
+        print("attacks:")
+        for number, (process, _, _, report_path) in enumerate(self.attackers, start=1):
+            try:
+                with open(report_path) as file:
+                    reports = json.load(file)
+            except (OSError, ValueError):
+                print(f"  attacker {number}: no report (exit status {process.returncode})")
+                all_refused = False
+                continue
+            for report in reports:
+                verdict, refused = self.verdict(report, discouraged, tip)
+                all_refused &= refused
+                print(f"  attacker {number} {report['attack']} from {report['source']}: "
+                      + "; ".join(report["sent"]))
+                print(f"      {'refused' if refused else 'NOT REFUSED'}: {verdict}")
+        honest = {host(index) for index in range(self.args.nodes)} | {attacker_host(index)
+                                                                     for index in range(self.args.attackers)}
+        punished = sorted({(host(index), bad) for index, hosts in discouraged.items() for bad in hosts if bad in honest})
+        if punished:
+            all_refused = False
+            print("  honest peers discouraged: " + ", ".join(f"{bad} by {by}" for by, bad in punished))
+        else:
+            print("  no honest peer was discouraged (the attackers' own following nodes included)")
+        return all_refused
+
+    def verdict(self, report, discouraged, tip):
+        if report.get("failure"):
+            return "could not run: " + report["failure"], False
+        by = [f"{host(index)} ({hosts[report['source']]})" for index, hosts in discouraged.items()
+              if report["source"] in hosts]
+        parts = []
+        refused = True
+        if report["attack"] == "low-work-fork":
+            adopted = report.get("forkTip") == tip
+            refused = not adopted
+            parts.append("no node switched to it" if not adopted else "the nodes ADOPTED it")
+            parts.append("it breaks no rule, so no one was discouraged" if not by else "discouraged by " + ", ".join(by))
+            return "; ".join(parts), refused
+        if report["attack"] in ("replayed-transfer", "double-spend"):
+            confirmed = [txid for txid in report["transfers"]
+                         if (get(f"http://{host(0)}:8080/transactions/{txid}") or {}).get("status") == "confirmed"]
+            refused = len(confirmed) <= 1
+            parts.append(f"{len(confirmed)} of {len(report['transfers'])} transfers confirmed, each once")
+        if by:
+            parts.append("discouraged by " + ", ".join(by))
+        else:
+            refused = False
+            parts.append("NOT discouraged by any node")
+        return "; ".join(parts), refused
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=4, help="nodes to start (2 to 50)")
+    parser.add_argument("--attackers", type=int, default=0, help="attacker processes to start (0 to 5)")
     parser.add_argument("--blocks", type=int, default=20, help="height every node must reach")
     parser.add_argument("--duration", type=int, default=300, help="seconds before giving up")
     parser.add_argument("--keep", action="store_true", help="keep the data directories and logs")
+    parser.add_argument("--obol", help="the obol binary to run, instead of building .build/release/obol")
     args = parser.parse_args()
     if not 2 <= args.nodes <= 50:
         parser.error("--nodes must be from 2 to 50")
+    if not 0 <= args.attackers <= 5:
+        parser.error("--attackers must be from 0 to 5")
     if args.blocks < 1 or args.duration < 1:
         parser.error("--blocks and --duration must be positive")
     demo = Demo(args)

@@ -11,6 +11,8 @@ public struct AttackSession {
     let params: ChainParams
     private let writer: any PeerWriter
     private var inbound: AsyncStream<Message>.Iterator
+    /// The node's `version`, once `exchangeVersions()` has run: its height tells whether a block is stale.
+    public private(set) var nodeVersion: VersionMessage?
 
     /// Runs `script` over `link`, which must have completed its transport handshake. The connection is
     /// closed when the script returns; a script cut short because the node hung up sees `receive()` end.
@@ -59,11 +61,10 @@ public struct AttackSession {
     public mutating func exchangeVersions() async throws {
         try await send(.version(VersionMessage(networkID: params.networkID, services: [], bestHeight: 0,
                                                chainWork: .zero, listenAddress: nil, userAgent: "obol-attack")))
-        var sawVersion = false
         while let message = await receive() {
             switch message {
-            case .version: sawVersion = true
-            case .verack where sawVersion:
+            case let .version(theirs): nodeVersion = theirs
+            case .verack where nodeVersion != nil:
                 try await send(.verack)
                 return
             default: continue
@@ -76,7 +77,11 @@ public struct AttackSession {
     /// before and kept the connection), false when the node closed the connection first.
     public mutating func stillConnected() async throws -> Bool {
         let nonce = UInt64.random(in: .min ... .max)
-        try await send(.ping(nonce: nonce))
+        do {
+            try await send(.ping(nonce: nonce))
+        } catch {
+            return false  // the node hung up before the ping could be written
+        }
         while let message = await receive() {
             switch message {
             case .pong(nonce): return true

@@ -57,9 +57,11 @@ public struct Attacker: Sendable {
             guard let target = targets.first else { throw AttackSessionError("no target") }
             switch attack {
             case .badSignature, .badProofOfWork, .badMerkleRoot, .splicedBlock:
-                let (block, line) = try await forgeBlock(attack)
+                let (line, dropped) = try await sendOnTip(from: host, to: target) { context in
+                    try await self.forgery(attack, on: context)
+                }
                 report.sent = [line]
-                report.dropped = try await sendAndCheck(.block(block), from: host, to: target)
+                report.dropped = dropped
             case .replayedTransfer:
                 try await replay(into: &report, from: host, to: target)
             case .doubleSpend:
@@ -82,31 +84,42 @@ public struct Attacker: Sendable {
     /// A fork from genesis five blocks longer than a chain of `height` blocks, within one `headers` message.
     static func forkLength(_ height: UInt64) -> Int { Int(min(height + 5, UInt64(FrameLimits.maxHeaders))) }
 
+    /// Attempts at sending a block before the network finds the next one.
+    static let maxAttempts = 20
+
     // MARK: Forging
 
-    private func forgeBlock(_ attack: AttackKind) async throws -> (Block, String) {
-        let context = await chain.miningContext()
+    /// A block to send: a draft on the tip, whether it still needs its proof of work, and what it is.
+    struct Forgery: Sendable {
+        var draft: Block
+        var needsWork = true
+        var describe: @Sendable (Block) -> String
+    }
+
+    private func forgery(_ attack: AttackKind, on context: MiningContext) async throws -> Forgery {
         let now = clock.now()
+        let height = context.height
         switch attack {
         case .badSignature:
-            let sender = key.publicKey.address
             let forged = Transfer.signed(by: key, networkID: params.networkID, to: PrivateKey.generate().publicKey.address,
                                          amount: 1, fee: params.minimumFee,
-                                         nonce: await chain.account(sender).nonce)
+                                         nonce: await chain.account(key.publicKey.address).nonce)
                 .withSignature(Signature(bytes: [UInt8](repeating: 7, count: 64))!)
-            let block = try forge.block(on: context, transfers: [forged], timestamp: now)
-            return (block, "block \(block.hash) at height \(context.height) whose transfer has a forged signature")
+            return Forgery(draft: forge.draft(on: context, transfers: [forged], timestamp: now)) {
+                "block \($0.hash) at height \(height) whose transfer has a forged signature"
+            }
         case .badProofOfWork:
-            var block = try forge.block(on: context, transfers: [], timestamp: now)
-            block.header = BlockForge.unmine(block.header)
-            return (block, "block \(block.hash) at height \(context.height) whose hash misses its target")
+            var draft = forge.draft(on: context, transfers: [], timestamp: now)
+            draft.header = BlockForge.unmine(draft.header)
+            return Forgery(draft: draft, needsWork: false) { "block \($0.hash) at height \(height) whose hash misses its target" }
         case .badMerkleRoot:
             let wrongRoot = Hash256(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
-            let block = try forge.block(on: context, transfers: [], timestamp: now, merkleRoot: wrongRoot)
-            return (block, "block \(block.hash) at height \(context.height) with valid work and a wrong Merkle root")
+            return Forgery(draft: forge.draft(on: context, transfers: [], timestamp: now, merkleRoot: wrongRoot)) {
+                "block \($0.hash) at height \(height) with valid work and a wrong Merkle root"
+            }
         default:
             // On the block in the middle, with the bits its child must carry: only the height lies.
-            let middle = max(1, context.height / 2)
+            let middle = max(1, height / 2)
             let windowStart = Retarget.windowStartHeight(for: middle + 1, params: params)
             guard let parent = await chain.block(atHeight: middle)?.header,
                   let start = await chain.block(atHeight: windowStart)?.header else {
@@ -116,9 +129,41 @@ public struct Attacker: Sendable {
             spliced.previousHash = parent.hash
             spliced.bits = Retarget.nextBits(height: middle + 1, parentBits: parent.bits, parentTimestamp: parent.timestamp,
                                              windowStartTimestamp: start.timestamp, params: params)
-            let block = try forge.block(on: spliced, transfers: [], timestamp: now)
-            return (block, "block \(block.hash) on block \(middle), claiming height \(context.height)")
+            return Forgery(draft: forge.draft(on: spliced, transfers: [], timestamp: now)) {
+                "block \($0.hash) on block \(middle), claiming height \(height)"
+            }
         }
+    }
+
+    /// Forges a block on the tip with `make`, mines it, and sends it over a new connection from `host`;
+    /// returns what was sent and whether the node hung up for it.
+    ///
+    /// A block must arrive as a candidate for the node's tip: one that the network has overtaken is kept as
+    /// a stale side branch and never validated (as Bitcoin Core does), so it proves nothing. The attacker
+    /// therefore mines again whenever its own node sees a new tip, and does not send when the node it
+    /// reaches is already higher.
+    private func sendOnTip(from host: String, to target: PeerEndpoint,
+                           _ make: @Sendable (MiningContext) async throws -> Forgery) async throws -> (String, Bool) {
+        for _ in 0..<Self.maxAttempts {
+            let context = await chain.miningContext()
+            let forgery = try await make(context)
+            var block = forgery.draft
+            if forgery.needsWork {
+                let chain = chain
+                guard let header = try await BlockForge.mine(block.header, while: {
+                    await chain.tip.hash == context.previousHash
+                }) else { continue }
+                block.header = header
+            }
+            let mined = block
+            let dropped: Bool? = try await session(from: host, to: target) { session in
+                guard let theirs = session.nodeVersion, theirs.bestHeight < mined.header.height else { return nil }
+                try await session.send(.block(mined))
+                return try await !session.stillConnected()
+            }
+            if let dropped { return (forgery.describe(block), dropped) }
+        }
+        throw AttackSessionError("the network found the next block first \(Self.maxAttempts) times")
     }
 
     /// The most recently mined transfer on the attacker's chain.
@@ -136,20 +181,20 @@ public struct Attacker: Sendable {
     private func replay(into report: inout AttackReport, from host: String, to target: PeerEndpoint) async throws {
         guard let transfer = await minedTransfer() else { throw AttackSessionError("no transfer is mined yet") }
         report.transfers = [transfer.id.description]
-        let block = try forge.block(on: await chain.miningContext(), transfers: [transfer], timestamp: clock.now())
-        report.sent = ["transfer \(transfer.id), already mined, relayed again",
-                       "block \(block.hash) holding it again"]
-        report.dropped = try await session(from: host, to: target) { session in
-            try await session.send(.tx(transfer))
-            guard try await session.stillConnected() else { return true }
-            try await session.send(.block(block))
-            return try await !session.stillConnected()
+        report.sent = ["transfer \(transfer.id), already mined, relayed again"]
+        if try await sendAndCheck(.tx(transfer), from: host, to: target) {
+            report.dropped = true
+            return
         }
+        let (line, dropped) = try await sendOnTip(from: host, to: target) { context in
+            Forgery(draft: self.forge.draft(on: context, transfers: [transfer], timestamp: self.clock.now())) { "block \($0.hash) holding it again" }
+        }
+        report.sent.append(line)
+        report.dropped = dropped
     }
 
     private func doubleSpend(into report: inout AttackReport, from host: String, to targets: [PeerEndpoint]) async throws {
-        let sender = key.publicKey.address
-        let nonce = await chain.account(sender).nonce
+        let nonce = await chain.account(key.publicKey.address).nonce
         let spends = (0..<2).map { _ in
             Transfer.signed(by: key, networkID: params.networkID, to: PrivateKey.generate().publicKey.address,
                             amount: Self.doubleSpendAmount, fee: params.minimumFee, nonce: nonce)
@@ -163,9 +208,11 @@ public struct Attacker: Sendable {
                 return
             }
         }
-        let block = try forge.block(on: await chain.miningContext(), transfers: spends, timestamp: clock.now())
-        report.sent.append("block \(block.hash) holding both")
-        report.dropped = try await sendAndCheck(.block(block), from: host, to: targets[0])
+        let (line, dropped) = try await sendOnTip(from: host, to: targets[0]) { context in
+            Forgery(draft: self.forge.draft(on: context, transfers: spends, timestamp: self.clock.now())) { "block \($0.hash) holding both" }
+        }
+        report.sent.append(line)
+        report.dropped = dropped
     }
 
     // MARK: Connections

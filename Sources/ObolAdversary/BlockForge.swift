@@ -14,11 +14,11 @@ public struct BlockForge: Sendable {
         self.miner = miner
     }
 
-    /// A mined block at `context`'s height on `context.previousHash`: a coinbase paying the reward plus the
-    /// fees, then `transfers` in order. Override `previousHash` to mine it on another parent, or
+    /// A block at `context`'s height on `context.previousHash`, not yet mined: a coinbase paying the reward
+    /// plus the fees, then `transfers` in order. Override `previousHash` to put it on another parent, or
     /// `merkleRoot` to commit to other transactions than it carries.
-    public func block(on context: MiningContext, transfers: [Transfer], timestamp: UInt64,
-                      previousHash: Hash256? = nil, merkleRoot: Hash256? = nil) throws -> Block {
+    public func draft(on context: MiningContext, transfers: [Transfer], timestamp: UInt64,
+                      previousHash: Hash256? = nil, merkleRoot: Hash256? = nil) -> Block {
         let fees = transfers.reduce(UInt64(0)) { $0 &+ $1.fee }
         let coinbase = Coinbase(networkID: params.networkID, height: context.height, recipient: miner,
                                 amount: params.reward(at: context.height) &+ fees, data: Array("obol-attack".utf8))
@@ -26,7 +26,7 @@ public struct BlockForge: Sendable {
         let header = BlockHeader(height: context.height, previousHash: previousHash ?? context.previousHash,
                                  merkleRoot: merkleRoot ?? MerkleTree.root(of: transactions.map(\.fullHash)),
                                  timestamp: max(timestamp, context.minimumTimestamp), bits: context.bits)
-        return Block(header: try Self.mine(header), transactions: transactions)
+        return Block(header: header, transactions: transactions)
     }
 
     /// A chain of `length` coinbase-only blocks on genesis, `params.targetBlockTime` apart from the genesis
@@ -42,25 +42,47 @@ public struct BlockForge: Sendable {
                                          windowStartTimestamp: windowStart, params: params)
             let context = MiningContext(height: height, previousHash: parent.hash, bits: bits,
                                         minimumTimestamp: parent.timestamp + params.targetBlockTime)
-            blocks.append(try block(on: context, transfers: [], timestamp: 0))
+            var block = draft(on: context, transfers: [], timestamp: 0)
+            block.header = try Self.mine(block.header)
+            blocks.append(block)
         }
         return Array(blocks.dropFirst())
     }
 
     /// `header` with a nonce whose hash meets its bits.
     public static func mine(_ header: BlockHeader) throws -> BlockHeader {
-        guard let scanner = HashScanner(header: header) else { throw AttackSessionError("bits \(header.bits) decode to no target") }
-        let step: UInt64 = 1 << 20
+        try mine(header, from: 0, count: .max)!
+    }
+
+    /// `header` with a nonce whose hash meets its bits, or nil once `current` says the work is stale (it is
+    /// asked after every million nonces).
+    public static func mine(_ header: BlockHeader, while current: () async -> Bool) async throws -> BlockHeader? {
         var start: UInt64 = 0
-        while true {
+        while await current() {
+            if let mined = try mine(header, from: start, count: step) { return mined }
+            start &+= step
+        }
+        return nil
+    }
+
+    private static let step: UInt64 = 1 << 20
+
+    private static func mine(_ header: BlockHeader, from first: UInt64, count: UInt64) throws -> BlockHeader? {
+        guard let scanner = HashScanner(header: header) else { throw AttackSessionError("bits \(header.bits) decode to no target") }
+        var start = first
+        var left = count
+        while left > 0 {
             try Task.checkCancellation()
-            if let nonce = scanner.scan(from: start, count: step) {
+            let chunk = min(step, left)
+            if let nonce = scanner.scan(from: start, count: chunk) {
                 var mined = header
                 mined.nonce = nonce
                 return mined
             }
-            start &+= step
+            start &+= chunk
+            left -= chunk
         }
+        return nil
     }
 
     /// `header` with a nonce whose hash does not meet its bits.

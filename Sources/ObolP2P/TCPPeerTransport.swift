@@ -21,6 +21,12 @@ public struct TCPPeerTransport: PeerTransport {
         self.init(configuration: configuration, listener: nil, host: nil)
     }
 
+    /// A transport that only dials out, from `host` (where the destination can be reached from it): a
+    /// client on a loopback address of its own, as the attackers of `obol demo` are.
+    public init(configuration: P2PConfiguration, dialingFrom host: String) {
+        self.init(configuration: configuration, listener: nil, host: host)
+    }
+
     init(configuration: P2PConfiguration, listener: P2PListener?, host: String?) {
         self.configuration = configuration
         self.listener = listener

@@ -43,7 +43,8 @@ struct AttackNetwork {
         builder = Self.chain
         attacker = Attacker(params: .test, chain: follower.node.chain, key: ChainBuilder.allocationKey,
                             clock: SystemClock()) { host in
-            network.transport(host: host, nodeID: NetworkNode.nodeID(for: host), listening: false)
+            // A key of its own for every connection, as `obol attack` makes.
+            network.transport(host: host, nodeID: (0..<32).map { _ in UInt8.random(in: 0...255) }, listening: false)
         }
     }
 

@@ -101,7 +101,8 @@ struct AttackTests {
         let node = try NetworkNode(network: network, host: "127.0.0.2")
         let attacker = Attacker(params: .test, chain: node.node.chain, key: ChainBuilder.allocationKey,
                                 clock: SystemClock()) { host in
-            network.transport(host: host, nodeID: NetworkNode.nodeID(for: host), listening: false)
+            // A key of its own for every connection, as `obol attack` makes.
+            network.transport(host: host, nodeID: (0..<32).map { _ in UInt8.random(in: 0...255) }, listening: false)
         }
         #expect(await attacker.notReady(for: .lowWorkFork) != nil)
         #expect(await attacker.notReady(for: .replayedTransfer) == "no transfer is mined yet")

@@ -167,8 +167,13 @@ import Testing
         (["tracker", "--listen", "nowhere"], "--listen"),
         (["tracker", "--network", "mainnet"], "--network"),
         (["node", "--data-dir", ":memory:", "--tracker", "127.0.0.1:9400"], "--tracker"),
+        (["attack"], "--target"),
+        (["attack", "--target", "192.0.2.1:9333"], "--target"),
+        (["attack", "--target", "127.0.0.2:9333", "--from", "10.0.0.1"], "--from"),
+        (["attack", "--target", "127.0.0.2:9333", "--from", "127.0.0.250"], "--from"),
+        (["attack", "--target", "127.0.0.2:9333", "--attacks", "bad-signature,teleport"], "teleport"),
     ])
-    func badSimulateTrackerFlagsGiveOneLine(arguments: [String], flag: String) throws {
+    func badSimulateTrackerAttackFlagsGiveOneLine(arguments: [String], flag: String) throws {
         let result = try Self.obol(arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(flag), "\(result.stderr)")
