@@ -28,6 +28,7 @@ public struct TrackerAPIBackend: TrackerBackend {
             case .unverifiedAddress: .forbidden
             case .unknownNode: .unknown
             case .full: .full
+            case .rateLimited: .tooMany
             }
             throw TrackerRefusal(kind, code: error.code.rawValue, message: error.message)
         }

@@ -25,6 +25,8 @@ public struct TrackerRefusal: Error, Sendable, Hashable {
         case unknown
         /// The tracker is full (503).
         case full
+        /// Too many requests of this kind lately (429).
+        case tooMany
     }
 
     public var kind: Kind
@@ -46,6 +48,7 @@ extension APIError {
         case .forbidden: .forbidden
         case .unknown: .notFound
         case .full: .serviceUnavailable
+        case .tooMany: .tooManyRequests
         }
         return APIError(status: status, code: refusal.code, message: refusal.message)
     }

@@ -15,6 +15,8 @@ public struct TrackerError: Error, Sendable, Hashable, CustomStringConvertible {
         case unverifiedAddress = "unverified-address"
         /// The tracker lists as many nodes as it may.
         case full = "tracker-full"
+        /// The address's host was dialled back too often lately, or too many dial-backs are running.
+        case rateLimited = "rate-limited"
     }
 
     public var code: Code

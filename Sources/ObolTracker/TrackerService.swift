@@ -13,7 +13,9 @@ public protocol TrackerAddressVerifier: Sendable {
 /// A request is refused unless its network is the tracker's, its timestamp is within `maxClockSkew` of the
 /// tracker's clock and later than the node's last, and its proof matches its node id (`TrackerProof`). A
 /// `register` for a new address is refused unless the verifier reaches the node's key there, so nobody can
-/// list an address they do not control. Entries past three missed heartbeats are dropped on each request.
+/// list an address they do not control; those dial-backs are rate-limited per host (`DialBackBudget`), so the
+/// tracker cannot be made to dial a victim at will. Entries past three missed heartbeats are dropped on each
+/// request.
 public actor TrackerService {
     public nonisolated let network: UInt32
     public nonisolated let key: NoiseKeyPair
@@ -21,6 +23,7 @@ public actor TrackerService {
     public nonisolated let maxClockSkew: UInt64
     public nonisolated let heartbeatInterval: UInt64
     private var registry: TrackerRegistry
+    private var dialBacks: DialBackBudget
     private let verifier: (any TrackerAddressVerifier)?
     private let now: @Sendable () -> UInt64
     private var rng: any RandomNumberGenerator & Sendable
@@ -31,6 +34,7 @@ public actor TrackerService {
     public init(network: UInt32, key: NoiseKeyPair = NoiseKeyPair(), heartbeatInterval: UInt64 = 30,
                 capacity: Int = 10_000, maxPeers: Int = 50, maxClockSkew: UInt64 = 120,
                 verifier: (any TrackerAddressVerifier)?, now: @escaping @Sendable () -> UInt64,
+                dialBackBurst: Int = 3, dialBackRefillSeconds: UInt64 = 20,
                 random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
         self.network = network
         self.key = key
@@ -39,6 +43,7 @@ public actor TrackerService {
         self.heartbeatInterval = max(1, heartbeatInterval)
         registry = TrackerRegistry(heartbeatInterval: heartbeatInterval, capacity: capacity, replayWindow: maxClockSkew)
         self.verifier = verifier
+        dialBacks = DialBackBudget(burst: dialBackBurst, refillSeconds: dialBackRefillSeconds)
         self.now = now
         rng = random
     }
@@ -60,7 +65,17 @@ public actor TrackerService {
         switch action {
         case .register:
             if registry.endpoint(of: request.nodeId) != endpoint, let verifier {
-                guard await verifier.verify(endpoint, nodeID: nodeID) else {
+                switch dialBacks.start(dialing: endpoint.host, now: now()) {
+                case .hostRateLimited?:
+                    throw TrackerError(.rateLimited, "\(endpoint.host) was dialled back too often lately: try again later")
+                case .busy?:
+                    throw TrackerError(.rateLimited, "too many registrations are being checked: try again later")
+                case nil:
+                    break
+                }
+                let verified = await verifier.verify(endpoint, nodeID: nodeID)
+                dialBacks.finished()
+                guard verified else {
                     throw TrackerError(.unverifiedAddress, "no node with this key answered at \(endpoint)")
                 }
                 // The registry may have moved during the dial: check the request against it again.
