@@ -45,7 +45,18 @@ public struct P2PListener: Sendable {
     let serverChannel: NIOAsyncChannel<IncomingPeer, Never>
 
     /// Binds `host:port` (port 0: any free port).
+    /// - Throws: `P2PBindError` (a one-line reason, such as the port being in use) when the address cannot be bound.
     public static func bind(host: String, port: Int, configuration: P2PConfiguration) async throws -> P2PListener {
+        do {
+            return try await bindOrThrowNIOError(host: host, port: port, configuration: configuration)
+        } catch let error as IOError {
+            throw P2PBindError(description: String(cString: strerror(error.errnoCode)).lowercased())
+        } catch let error as SocketAddressError {
+            throw P2PBindError(description: "not an address of this machine (\(error))")
+        }
+    }
+
+    private static func bindOrThrowNIOError(host: String, port: Int, configuration: P2PConfiguration) async throws -> P2PListener {
         let server = try await ServerBootstrap(group: configuration.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -90,4 +101,9 @@ public struct P2PListener: Sendable {
     public func close() async {
         try? await serverChannel.channel.close()
     }
+}
+
+/// Why a listener could not be bound, in words (`address already in use`), without NIO's call details.
+public struct P2PBindError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }
