@@ -27,7 +27,7 @@ public final class Node: Service, Sendable {
     public let peers: PeerManager?
     public let signatureCache: SignatureCache
     private let clock: any NodeClock
-    private let logger: Logger
+    let logger: Logger
     // Subscribed in init, so nothing published before `run()` is missed.
     /// Bounded (`MempoolConfig.chainEventBuffer`); a gap makes the mempool resynchronize.
     private let mempoolFeed: AsyncStream<ChainEvent>
@@ -103,6 +103,7 @@ public final class Node: Service, Sendable {
     /// Runs until cancelled or until graceful shutdown.
     public func run() async throws {
         await chain.resumeBestChain()
+        await loadMempool()
         let tip = await chain.tip
         logger.info("node started", metadata: [
             "network": "\(configuration.params.name)", "height": "\(tip.height)", "tip": "\(tip.hash)",
@@ -173,6 +174,7 @@ public final class Node: Service, Sendable {
         }
         // The chain stops last: everything it queued reaches the store.
         do { try await chain.flush() } catch { logger.error("could not write the chain: \(error)") }
+        await saveMempool()
         // Every subscriber's `for await` ends once it has read what is buffered.
         chain.events.finish()
         mempool.finishEvents()
