@@ -26,6 +26,8 @@ public final class Miner: Sendable {
 
     private struct State {
         var stats = MinerStats()
+        /// Whether the wrong clock was reported (once per miner).
+        var clockWarned = false
         var meter = HashRateMeter()
         /// The newest job that reported its start (a replaced job may report late).
         var newestJobID = 0
@@ -209,6 +211,20 @@ public final class Miner: Sendable {
     private func requestStop(_ job: (id: Int, control: JobControl)) {
         job.control.requestStop()
         hooks.onStopRequested?(job.id)
+    }
+
+    /// Says once, clearly, that the system clock is too far behind the chain for any block to be valid.
+    func warnClockBehind(_ context: MiningContext, by seconds: UInt64) {
+        let first = state.withLock { s in
+            defer { s.clockWarned = true }
+            return !s.clockWarned
+        }
+        guard first else { return }
+        let message = "the system clock is wrong: it reads \(clock.now()) (seconds since 1970), \(seconds) s too early "
+            + "for a block after this chain's tip (the earliest valid timestamp is \(context.minimumTimestamp), "
+            + "and blocks may be at most \(params.maxFutureDrift) s ahead of the clock). Mining waits until "
+            + "the clock is set right."
+        logger.error("\(message)")
     }
 
     func publish(_ event: MinerEvent) {
