@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ObolCommand: AsyncParsableCommand {
@@ -8,4 +9,22 @@ struct ObolCommand: AsyncParsableCommand {
         subcommands: [NodeCommand.self, WalletCommand.self, TuneCommand.self, TrackerCommand.self, SimulateCommand.self,
                       AttackCommand.self]
     )
+
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = UnknownSubcommand.message(for: arguments, root: Self.self) {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
