@@ -31,5 +31,5 @@ public struct PrometheusMetrics: Sendable {
     }
 
     /// Everything in the registry, in the Prometheus text exposition format (0.0.4).
-    @Sendable public func emit() -> String { registry.emitToString() }
+    public func emit() -> String { registry.emitToString() }
 }

@@ -33,7 +33,7 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     router.add(middleware: JSONErrorMiddleware())
     router.get("/") { _, _ in WebWallet.response }
     router.get("/status") { _, _ in await routes.status() }
-    router.get("/metrics") { _, _ throws(APIError) in try MetricsRoute.response(metrics) }
+    router.get("/metrics") { _, _ in try MetricsRoute.response(metrics) }
     router.get("/blocks") { request, _ in try await routes.blocks(request) }
     router.get("/blocks/:id") { _, context in
         try await routes.block(RequestParsing.pathParameter(context, "id"))

@@ -12,7 +12,7 @@ struct ChainMetrics: Sendable {
     private let invalid: DimensionedCounter
     private let reorganizations: Counter
     private let reorganizationDepth: Recorder
-    private let validation: Metrics.Timer
+    private let validation: Timer
 
     init(factory: any MetricsFactory) {
         height = Gauge(label: "obol_chain_height", factory: factory)
@@ -22,7 +22,7 @@ struct ChainMetrics: Sendable {
         invalid = DimensionedCounter(label: "obol_chain_blocks_invalid_total", dimension: "code", factory: factory)
         reorganizations = Counter(label: "obol_chain_reorganizations_total", factory: factory)
         reorganizationDepth = Recorder(label: "obol_chain_reorganization_depth", aggregate: true, factory: factory)
-        validation = Metrics.Timer(label: "obol_chain_block_validation_seconds", factory: factory)
+        validation = Timer(label: "obol_chain_block_validation_seconds", factory: factory)
     }
 
     func heights(tip: UInt64, bestHeader: UInt64) {
