@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ObolCore
 import ObolWire
 import ServiceLifecycle
@@ -60,18 +61,20 @@ public final class Node: Service, Sendable {
         self.clock = clock
         logger = configuration.logger
         let params = configuration.params
-        let cache = SignatureCache()
+        let metrics = configuration.metrics ?? MetricsSystem.factory
+        let cache = SignatureCache(metrics: metrics)
         signatureCache = cache
         let chain = try ChainActor(params: params, store: store, clock: clock,
                                    verifier: ParallelSignatureVerifier(cache: cache,
                                                                        workers: configuration.verificationThreads),
-                                   options: configuration.chain, logger: configuration.logger)
+                                   options: configuration.chain, logger: configuration.logger, metrics: metrics)
         self.chain = chain
-        let mempool = MempoolActor(params: params, accounts: chain, config: configuration.mempool, clock: clock)
+        let mempool = MempoolActor(params: params, accounts: chain, config: configuration.mempool, clock: clock,
+                                   metrics: metrics)
         self.mempool = mempool
         if let mining = configuration.mining {
             miner = Miner(params: params, config: mining, clock: clock, logger: configuration.logger,
-                          hooks: minerHooks,
+                          hooks: minerHooks, metrics: metrics,
                           context: { await chain.miningContext() },
                           transfers: { count, bytes in await mempool.template(maxCount: count, maxBytes: bytes) },
                           submit: { block in await chain.submit(block) })
@@ -80,7 +83,7 @@ public final class Node: Service, Sendable {
         }
         peers = transport.map {
             PeerManager(configuration: configuration.peers, params: params, chain: chain, mempool: mempool,
-                        transport: $0, clock: clock, logger: configuration.logger)
+                        transport: $0, clock: clock, logger: configuration.logger, metrics: metrics)
         }
         // The mempool needs every connect and disconnect, not side-branch blocks.
         (mempoolFeed, mempoolDrops) = chain.events.subscribeCountingDrops(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Obol
 import ObolWallet
 import ServiceLifecycle
@@ -84,6 +85,9 @@ struct NodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogLevel.bootstrap(logLevel)
+        // Before the node exists: every metric it makes goes to this registry, which GET /metrics emits.
+        let prometheus = PrometheusMetrics()
+        MetricsSystem.bootstrap(prometheus.factory)
         let logger = Logger(label: "obol")
         let params = try loadParams()
         let directory = try dataDirectory(for: params)
@@ -123,7 +127,8 @@ struct NodeCommand: AsyncParsableCommand {
         }
         var services: [any Service] = [node]
         if httpPort != 0 {
-            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger))
+            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger,
+                                      metrics: prometheus.emit))
             logger.info("HTTP API on http://\(httpHost):\(httpPort)")
         }
         let group = ServiceGroup(configuration: .init(
