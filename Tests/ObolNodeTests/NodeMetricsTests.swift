@@ -126,7 +126,7 @@ import Testing
         let metrics = TestMetrics()
         let node = try node(metrics, mining: MinerConfig(address: bob, threads: 1))
         let events = node.chainEvents(bufferingPolicy: .bufferingNewest(16))
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await node.run() }
             for await case let .tipChanged(tip) in events where tip.height >= 2 { break }
             group.cancelAll()
