@@ -7,12 +7,12 @@ import ObolWire
 /// Its owner must end it one way or another: `handshake()` (then run or close the `PeerConnection`) or
 /// `close()`. (NIO traps when an async channel's writer is dropped unfinished.)
 public struct IncomingPeer: Sendable {
-    let channel: NIOAsyncChannel<Message, Message>
+    let channel: OwnedChannel
     let handshakeResult: EventLoopFuture<NoiseHandshakeInfo>
     let frameFailure: FrameFailure
 
     /// The peer's socket address.
-    public var remoteAddress: SocketAddress? { channel.channel.remoteAddress }
+    public var remoteAddress: SocketAddress? { channel.channel.channel.remoteAddress }
 
     /// Waits for the handshake. Throws the `P2PError` that ended it (the channel is then closed).
     public func handshake() async throws -> PeerConnection {
@@ -28,12 +28,12 @@ public struct IncomingPeer: Sendable {
 
     /// Closes the connection without waiting for the handshake.
     public func close() async {
-        try? await channel.executeThenClose { _, _ in }
+        await channel.close()
     }
 
     /// Returns once the connection is closed (by either side).
     public func closed() async {
-        try? await channel.channel.closeFuture.get()
+        try? await channel.channel.channel.closeFuture.get()
     }
 }
 
@@ -64,7 +64,8 @@ public struct P2PListener: Sendable {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (asyncChannel, handshake, failure) = try configuration.setUp(channel, role: .responder)
-                    return IncomingPeer(channel: asyncChannel, handshakeResult: handshake, frameFailure: failure)
+                    return IncomingPeer(channel: OwnedChannel(asyncChannel), handshakeResult: handshake,
+                                        frameFailure: failure)
                 }
             }
         return P2PListener(serverChannel: server)
