@@ -6,7 +6,8 @@ struct ObolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "obol",
         abstract: "Obol: a peer-to-peer proof-of-work cryptocurrency node.",
-        subcommands: [NodeCommand.self, WalletCommand.self, TuneCommand.self, TrackerCommand.self, SimulateCommand.self,
+        subcommands: [NodeCommand.self, WalletCommand.self, SpecCommand.self, TuneCommand.self, TrackerCommand.self,
+                      SimulateCommand.self,
                       AttackCommand.self]
     )
 

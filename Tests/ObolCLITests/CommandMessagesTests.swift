@@ -78,4 +78,38 @@ struct CommandMessagesTests {
                                        + "(10 spendable): send at most 9.99999 OBOL"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
+
+    @Test func specPrintsAChainSpecThatLoadsBackAsThePreset() throws {
+        for network in ["devnet", "test"] {
+            let result = try ObolProcessTests.obol(["spec", "--network", network])
+            #expect(result.status == 0)
+            #expect(try ChainParams.load(json: Data(result.stdout.utf8)) == ChainParams.preset(named: network))
+        }
+        #expect(try ObolProcessTests.obol(["spec", "--network", "mainnet"]).status != 0)
+    }
+
+    /// A transfer waiting in the mempool shows on both sides: incoming for the recipient, outgoing for the sender.
+    @Test(.timeLimit(.minutes(2))) func balanceShowsPendingTransfersBothWays() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = Int.random(in: 20_000..<40_000)
+        let url = "http://127.0.0.31:\(port)"
+        let node = try ObolProcessTests.startNode(["--network", "test", "--data-dir", ":memory:", "--http-host", "127.0.0.31",
+                                                   "--http-port", "\(port)", "--no-listen"])
+        defer { kill(node.processIdentifier, SIGKILL) }
+        let client = try NodeClient(url: url)
+        #expect(await ObolProcessTests.eventually(30) { (try? await client.status()) != nil })
+        let alloc = directory.appendingPathComponent("alloc.json").path
+        #expect(try ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex,
+                                           "--key-file", alloc]).status == 0)
+        let recipient = PrivateKey.generate().publicKey.address.description
+        let sent = try ObolProcessTests.obol(["wallet", "send", "--key-file", alloc, "--to", recipient, "--amount", "2.5",
+                                              "--node", url])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let incoming = try ObolProcessTests.obol(["wallet", "balance", "--address", recipient, "--node", url])
+        #expect(incoming.stdout.contains("Balance: 0 OBOL"), "\(incoming.stdout)")
+        #expect(incoming.stdout.contains("Incoming: 2.5 OBOL in 1 pending transfer"), "\(incoming.stdout)")
+        let outgoing = try ObolProcessTests.obol(["wallet", "balance", "--key-file", alloc, "--node", url])
+        #expect(outgoing.stdout.contains("Outgoing: 2.50001 OBOL with fees in 1 pending transfer"), "\(outgoing.stdout)")
+    }
 }
