@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -20,7 +21,9 @@ public struct APIServer: Service {
         application = Application(
             router: buildRouter(backend: backend, options: options, metrics: metrics),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "obol"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "obol",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }
