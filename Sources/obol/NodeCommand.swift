@@ -11,7 +11,7 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node: the chain, the mempool, the HTTP API and, with --mine, a miner."
     )
 
-    @Option(help: "Network: devnet, test, or the path of a JSON chain spec.")
+    @Option(help: NetworkOption.help)
     var network: String = "devnet"
 
     @Option(name: .customLong("data-dir"), help: "Where the chain is stored (default: ~/.obol/<network>). Use ':memory:' to keep it in memory.")
@@ -78,7 +78,7 @@ struct NodeCommand: AsyncParsableCommand {
     func run() async throws {
         LogLevel.bootstrap(logLevel)
         let logger = Logger(label: "obol")
-        let params = try loadParams()
+        let params = try NetworkOption.params(network)
         let directory = try dataDirectory(for: params)
 
         var configuration = NodeConfiguration(params: params, dataDirectory: directory, logger: logger)
@@ -111,24 +111,6 @@ struct NodeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-    }
-
-    private func loadParams() throws -> ChainParams {
-        if let preset = ChainParams.preset(named: network) { return preset }
-        guard FileManager.default.fileExists(atPath: network) else {
-            throw ValidationError("--network '\(network)' is neither devnet, test nor a chain spec file")
-        }
-        let json: Data
-        do {
-            json = try Data(contentsOf: URL(fileURLWithPath: network))
-        } catch {
-            throw CommandFailure("cannot read the chain spec '\(network)': \(error.localizedDescription)")
-        }
-        do {
-            return try ChainParams.load(json: json)
-        } catch {
-            throw CommandFailure("chain spec '\(network)' is not valid: \(error)")
-        }
     }
 
     private func dataDirectory(for params: ChainParams) throws -> String? {

@@ -6,6 +6,6 @@ struct ObolCommand: AsyncParsableCommand {
         commandName: "obol",
         abstract: "Obol: a peer-to-peer proof-of-work cryptocurrency node.",
         subcommands: [NodeCommand.self, WalletCommand.self, TuneCommand.self, TrackerCommand.self, SimulateCommand.self,
-                      AttackCommand.self]
+                      AttackCommand.self, VerifyCommand.self]
     )
 }
