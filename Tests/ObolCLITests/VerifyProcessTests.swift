@@ -30,21 +30,24 @@ import Testing
 
         let clean = try Tool.obol(["verify", "--data-dir", data, "--network", "test"])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
-        #expect(clean.stdout.hasPrefix("verify: ok: "), clean.stdout)
+        #expect(clean.stdout.hasPrefix("verify: ok: "), "\(clean.stdout)")
 
-        let queue = try DatabaseQueue(path: data + "/chain.sqlite")
-        try queue.write { db in
-            try db.execute(sql: "UPDATE accounts SET balance = balance + 500 WHERE address = (SELECT MIN(address) FROM accounts)")
-        }
-        try queue.close()
+        try Self.edit(data + "/chain.sqlite",
+                      "UPDATE accounts SET balance = balance + 500 WHERE address = (SELECT MIN(address) FROM accounts)")
 
         let edited = try Tool.obol(["verify", "--data-dir", data, "--network", "test"])
         #expect(edited.status == 1)
         let lines = edited.stdout.split(separator: "\n")
-        #expect(lines.count == 2, edited.stdout)
-        #expect(lines.first?.hasPrefix("accounts: obol1") == true, edited.stdout)
-        #expect(lines.first?.contains(" stored, ") == true && lines.first?.hasSuffix(" replayed") == true, edited.stdout)
-        #expect(lines.last?.hasPrefix("verify: 1 disagreements (accounts)") == true, edited.stdout)
+        #expect(lines.count == 2, "\(edited.stdout)")
+        #expect(lines.first?.hasPrefix("accounts: obol1") == true, "\(edited.stdout)")
+        #expect(lines.first?.contains(" stored, ") == true && lines.first?.hasSuffix(" replayed") == true, "\(edited.stdout)")
+        #expect(lines.last?.hasPrefix("verify: 1 disagreements (accounts)") == true, "\(edited.stdout)")
+    }
+
+    static func edit(_ path: String, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: sql) }
+        try queue.close()
     }
 
     @Test func aDirectoryWithoutAStoreIsOneLine() throws {
@@ -55,8 +58,8 @@ import Testing
         let result = try Tool.obol(["verify", "--data-dir", dir.path])
 
         #expect(result.status != 0)
-        #expect(result.stderr.split(separator: "\n").count == 1, result.stderr)
-        #expect(result.stderr.contains("no chain store in"), result.stderr)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no chain store in"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing was created")
     }
 
@@ -69,7 +72,7 @@ import Testing
         let result = try Tool.obol(["verify", "--data-dir", dir.path])
 
         #expect(result.status != 0)
-        #expect(result.stderr.split(separator: "\n").count == 1, result.stderr)
-        #expect(result.stderr.contains("cannot verify"), result.stderr)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot verify"), "\(result.stderr)")
     }
 }
