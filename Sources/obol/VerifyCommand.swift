@@ -42,13 +42,18 @@ struct VerifyCommand: ParsableCommand {
         display.finish()
         for disagreement in result.disagreements { print(disagreement) }
         let summary = "\(result.blocksReplayed) blocks replayed to tip \(result.tip) at height \(result.height), "
-            + "\(result.sideEntriesChecked) entries off the best chain checked"
-            + (result.blocksBeyondTip > 0 ? ", \(result.blocksBeyondTip) valid blocks beyond the tip (reconnected at start-up)" : "")
+            + Self.count(result.sideEntriesChecked, "entry", "entries") + " off the best chain checked"
+            + (result.blocksBeyondTip > 0
+                ? ", " + Self.count(result.blocksBeyondTip, "valid block", "valid blocks") + " beyond the tip (reconnected at start-up)"
+                : "")
         if result.isClean {
             print("verify: ok: \(summary); integrity_check ok")
         } else {
-            print("verify: \(result.disagreements.count) disagreements (\(result.tables.joined(separator: ", "))); \(summary)")
+            let count = Self.count(result.disagreements.count, "disagreement", "disagreements")
+            print("verify: \(count) (\(result.tables.joined(separator: ", "))); \(summary)")
             throw ExitCode(1)
         }
     }
+
+    private static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(lines.count == 2, "\(edited.stdout)")
         #expect(lines.first?.hasPrefix("accounts: obol1") == true, "\(edited.stdout)")
         #expect(lines.first?.contains(" stored, ") == true && lines.first?.hasSuffix(" replayed") == true, "\(edited.stdout)")
-        #expect(lines.last?.hasPrefix("verify: 1 disagreements (accounts)") == true, "\(edited.stdout)")
+        #expect(lines.last?.hasPrefix("verify: 1 disagreement (accounts)") == true, "\(edited.stdout)")
     }
 
     static func edit(_ path: String, _ sql: String) throws {

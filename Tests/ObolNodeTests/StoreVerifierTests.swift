@@ -115,6 +115,30 @@ import Testing
         #expect(result.tables.contains("txindex"))
     }
 
+    /// A block that breaks a consensus rule (its coinbase pays one unit too
+    /// many), written into the store by hand as the new tip with its row and
+    /// body: only replaying the rules finds it.
+    @Test func storedTipBreakingAConsensusRuleIsNamed() async throws {
+        let (directory, main) = try await makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let honest = main.coinbase()
+        let overpaying = Coinbase(networkID: honest.networkID, height: honest.height, recipient: honest.recipient,
+                                  amount: honest.amount + 1, data: honest.data)
+        let block = main.assemble([.coinbase(overpaying)])
+        let work = main.chainWork + ChainBuilder.work(of: block.header)
+        try edit(directory, "INSERT INTO blocks (hash, height, prev, header, work, status, has_body) VALUES (?, 7, ?, ?, ?, 1, 1)",
+                 [Data(block.hash.bytes), Data(main.tip.hash.bytes), Data(block.header.encoded), Data(work.littleEndianBytes)])
+        try edit(directory, "INSERT INTO bodies (hash, data) VALUES (?, ?)", [Data(block.hash.bytes), Data(block.encoded)])
+        try edit(directory, "UPDATE meta SET value = ? WHERE key = 'tip'", [Data(block.hash.bytes)])
+
+        let result = try verify(directory)
+
+        let expected = ValidationError.coinbaseAmountMismatch(expected: honest.amount, actual: overpaying.amount)
+        #expect(result.disagreements.first?.description
+                == "blocks: best-chain block \(block.hash) at height 7 breaks a consensus rule: \(expected)")
+        #expect(result.blocksReplayed == 6)
+    }
+
     @Test func tipWithoutARowIsNamed() async throws {
         let (directory, _) = try await makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }

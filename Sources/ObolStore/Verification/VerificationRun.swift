@@ -109,6 +109,10 @@ struct VerificationRun {
             disagree("bodies", "the body stored for \(place) is block \(block.hash)")
             return false
         }
+        guard block.header.previousHash == replay.tree.tip.hash else {
+            disagree("blocks", "best-chain block \(place) does not extend the replayed chain at \(replay.tree.tip.hash)")
+            return false
+        }
         let undo: BlockUndo
         do {
             undo = try replay.connect(block)
