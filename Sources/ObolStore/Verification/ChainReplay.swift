@@ -5,8 +5,8 @@ import ObolNode
 /// no cache: header rules (`HeaderValidator`), body rules and every signature
 /// (`BlockValidator`), and the account rules (`AccountState.connect`). What it
 /// ends with (accounts, undo data, index rows, chain work) is what a store
-/// holding the same blocks must hold. `StoreVerifier` feeds it the stored
-/// blocks in height order; tests can drive it directly.
+/// holding the same blocks must hold. `VerificationRun` feeds it the stored
+/// blocks in height order.
 struct ChainReplay {
     let params: ChainParams
     /// The clock reading the future-drift rule is checked against.
