@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // C
@@ -65,6 +67,7 @@ let package = Package(
                 "ObolCore", "CSHA256", "ObolWire", "ObolFiles",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: settings
         ),
@@ -113,7 +116,9 @@ let package = Package(
         .target(name: "ObolAdversary", dependencies: ["ObolNode", "ObolWire", "ObolCore"], swiftSettings: settings),
 
         // Umbrella for embedders: a full node with its API.
-        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker"],
+        .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker",
+                                             .product(name: "Metrics", package: "swift-metrics"),
+                                             .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: settings),
 
         // The command line.
@@ -122,6 +127,7 @@ let package = Package(
             dependencies: [
                 "Obol", "ObolWallet", "ObolSimulation", "ObolAdversary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -141,13 +147,17 @@ let package = Package(
         // The SQLite store's tests open databases with GRDB directly to damage or age them.
         .testTarget(name: "ObolNodeTests",
                     dependencies: ["ObolNode", "ObolStore", "ObolCore", "ObolTestSupport",
-                                   .product(name: "GRDB", package: "GRDB.swift")],
+                                   .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "Metrics", package: "swift-metrics"),
+                                   .product(name: "MetricsTestKit", package: "swift-metrics")],
                     swiftSettings: settings),
         .testTarget(
             name: "ObolAPITests",
             dependencies: [
                 "ObolAPI", "ObolAPIModels", "ObolNode", "ObolCore", "ObolTestSupport", "Obol", "ObolWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: settings
         ),

@@ -31,13 +31,15 @@ extension Node {
     /// book and bans are kept beside the chain.
     public static func networked(configuration: NodeConfiguration, network: NetworkOptions,
                                  clock: any NodeClock = SystemClock()) async throws -> Node {
+        // Nothing is created before everything that can fail early has been checked: another node on the
+        // data directory, then the listening port; only then the node key and the store are written.
         var configuration = configuration
-        let identity: NodeIdentity
+        var identity = NodeIdentity(keyPair: NoiseKeyPair())
+        var identityIsNew = true
         if let directory = configuration.dataDirectory {
-            identity = try NodeIdentity.loadOrCreate(inDataDirectory: directory)
+            try SQLiteChainStore.checkNotInUse(dataDirectory: URL(fileURLWithPath: directory))
+            (identity, identityIsNew) = try NodeIdentity.loadOrGenerate(inDataDirectory: directory)
             configuration.peers.dataDirectory = directory
-        } else {
-            identity = NodeIdentity(keyPair: NoiseKeyPair())
         }
         if let tracker = network.tracker {
             do {
@@ -57,6 +59,13 @@ extension Node {
             }
         } else {
             transport = TCPPeerTransport(configuration: p2p)
+        }
+        if let directory = configuration.dataDirectory, identityIsNew {
+            let saved = try identity.save(inDataDirectory: directory)
+            guard saved.publicKey == identity.publicKey else {
+                throw NetworkSetupError(description: "another process created \(directory)/\(NodeIdentity.fileName) "
+                                        + "at the same time: is a second node starting on this data directory?")
+            }
         }
         configuration.logger.info("peer-to-peer", metadata: [
             "node-id": "\(identity.nodeID)",

@@ -74,10 +74,12 @@ public struct NodeAPIBackend: NodeBackend {
 }
 
 extension APIServer {
-    /// The HTTP API of `node`.
+    /// The HTTP API of `node`; with `metrics`, `GET /metrics` answers with its export
+    /// (`PrometheusMetrics.emit`).
     public init(node: Node, host: String = "127.0.0.1", port: Int = 8080,
-                logger: Logger = Logger(label: "obol.api"), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                logger: Logger = Logger(label: "obol.api"),
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }, metrics: (@Sendable () -> String)? = nil) {
         self.init(backend: NodeAPIBackend(node: node), host: host, port: port, logger: logger,
-                  onListening: onListening)
+                  onListening: onListening, metrics: metrics)
     }
 }

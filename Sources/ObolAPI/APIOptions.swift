@@ -11,14 +11,19 @@ public struct APIOptions: Sendable, Hashable {
     /// stalls) before the server closes it, so idle sockets cannot pile up.
     public var idleTimeout: Duration { didSet { idleTimeout = max(.seconds(1), idleTimeout) } }
 
+    /// Most connections open at once; past it the server stops accepting (new ones wait in the listen
+    /// backlog) until one closes, so a client opening sockets cannot exhaust the node's descriptors.
+    public var maxConnections: Int { didSet { maxConnections = max(1, maxConnections) } }
+
     /// Values below 1 are raised to 1 (a zero or negative limit would make
     /// every page empty or trap), and an idle timeout below 1 s to 1 s; so
     /// are values set later.
     public init(maxBodySize: Int = 64 * 1024, maxPageSize: Int = 100, maxMempoolListing: Int = 1_000,
-                idleTimeout: Duration = .seconds(30)) {
+                idleTimeout: Duration = .seconds(30), maxConnections: Int = 256) {
         self.maxBodySize = max(1, maxBodySize)
         self.maxPageSize = max(1, maxPageSize)
         self.maxMempoolListing = max(1, maxMempoolListing)
         self.idleTimeout = max(.seconds(1), idleTimeout)
+        self.maxConnections = max(1, maxConnections)
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -11,13 +12,18 @@ public struct APIServer: Service {
     ///   - host: the address to bind; the default serves only this machine.
     ///   - port: 0 picks a free port, which `onListening` reports.
     ///   - onListening: called once the socket is bound, with its port.
+    ///   - metrics: exports the metrics `GET /metrics` answers with (Prometheus text); nil answers 404.
+    ///     Last, so that a trailing closure is still `onListening`.
     public init(backend: some NodeBackend, host: String = "127.0.0.1", port: Int = 8080,
                 options: APIOptions = .init(), logger: Logger = Logger(label: "obol.api"),
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+                metrics: (@Sendable () -> String)? = nil) {
         application = Application(
-            router: buildRouter(backend: backend, options: options),
+            router: buildRouter(backend: backend, options: options, metrics: metrics),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "obol"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "obol",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }

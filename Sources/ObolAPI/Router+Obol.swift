@@ -18,17 +18,22 @@ import Hummingbird
 /// | `POST /peers/bans` | 201 `PeerBanResponse`, or 503 without a peer layer |
 /// | `DELETE /peers/bans/{address}` | 204, or 404 when the host is not banned |
 /// | `GET /peers/discouraged` | `DiscouragedPeerListResponse` |
+/// | `GET /metrics` | the node's metrics in the Prometheus text format (`metrics`), or 404 without it |
 ///
 /// Every error is JSON `{"error": {"code", "message"}}`: 400 for malformed
 /// input, 404 for unknown things, 413 for a body over `options.maxBodySize`;
 /// `APIError.refused` gives the statuses of peer refusals.
 /// `docs/openapi.yaml` describes the same routes.
-public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()) -> Router<BasicRequestContext> {
+///
+/// `metrics` exports the node's metrics for `GET /metrics` (the `Obol` module's `PrometheusMetrics.emit`).
+public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(),
+                        metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.get("/") { _, _ in WebWallet.response }
     router.get("/status") { _, _ in await routes.status() }
+    router.get("/metrics") { _, _ in try MetricsRoute.response(metrics) }
     router.get("/blocks") { request, _ in try await routes.blocks(request) }
     router.get("/blocks/:id") { _, context in
         try await routes.block(RequestParsing.pathParameter(context, "id"))

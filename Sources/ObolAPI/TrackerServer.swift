@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ObolAPIModels
 import ServiceLifecycle
@@ -90,7 +91,9 @@ public struct TrackerServer: Service {
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         application = Application(
             router: buildTrackerRouter(backend: backend),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "obol-tracker"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "obol-tracker",
+                availableConnectionsDelegate: MaximumAvailableConnections(256)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }

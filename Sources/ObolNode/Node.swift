@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ObolCore
 import ObolWire
 import ServiceLifecycle
@@ -27,7 +28,7 @@ public final class Node: Service, Sendable {
     public let peers: PeerManager?
     public let signatureCache: SignatureCache
     private let clock: any NodeClock
-    private let logger: Logger
+    let logger: Logger
     // Subscribed in init, so nothing published before `run()` is missed.
     /// Bounded (`MempoolConfig.chainEventBuffer`); a gap makes the mempool resynchronize.
     private let mempoolFeed: AsyncStream<ChainEvent>
@@ -60,18 +61,20 @@ public final class Node: Service, Sendable {
         self.clock = clock
         logger = configuration.logger
         let params = configuration.params
-        let cache = SignatureCache()
+        let metrics = configuration.metrics ?? MetricsSystem.factory
+        let cache = SignatureCache(metrics: metrics)
         signatureCache = cache
         let chain = try ChainActor(params: params, store: store, clock: clock,
                                    verifier: ParallelSignatureVerifier(cache: cache,
                                                                        workers: configuration.verificationThreads),
-                                   options: configuration.chain, logger: configuration.logger)
+                                   options: configuration.chain, logger: configuration.logger, metrics: metrics)
         self.chain = chain
-        let mempool = MempoolActor(params: params, accounts: chain, config: configuration.mempool, clock: clock)
+        let mempool = MempoolActor(params: params, accounts: chain, config: configuration.mempool, clock: clock,
+                                   metrics: metrics)
         self.mempool = mempool
         if let mining = configuration.mining {
             miner = Miner(params: params, config: mining, clock: clock, logger: configuration.logger,
-                          hooks: minerHooks,
+                          hooks: minerHooks, metrics: metrics,
                           context: { await chain.miningContext() },
                           transfers: { count, bytes in await mempool.template(maxCount: count, maxBytes: bytes) },
                           submit: { block in await chain.submit(block) })
@@ -80,7 +83,7 @@ public final class Node: Service, Sendable {
         }
         peers = transport.map {
             PeerManager(configuration: configuration.peers, params: params, chain: chain, mempool: mempool,
-                        transport: $0, clock: clock, logger: configuration.logger)
+                        transport: $0, clock: clock, logger: configuration.logger, metrics: metrics)
         }
         // The mempool needs every connect and disconnect, not side-branch blocks.
         (mempoolFeed, mempoolDrops) = chain.events.subscribeCountingDrops(
@@ -103,6 +106,7 @@ public final class Node: Service, Sendable {
     /// Runs until cancelled or until graceful shutdown.
     public func run() async throws {
         await chain.resumeBestChain()
+        await loadMempool()
         let tip = await chain.tip
         logger.info("node started", metadata: [
             "network": "\(configuration.params.name)", "height": "\(tip.height)", "tip": "\(tip.hash)",
@@ -173,6 +177,7 @@ public final class Node: Service, Sendable {
         }
         // The chain stops last: everything it queued reaches the store.
         do { try await chain.flush() } catch { logger.error("could not write the chain: \(error)") }
+        await saveMempool()
         // Every subscriber's `for await` ends once it has read what is buffered.
         chain.events.finish()
         mempool.finishEvents()

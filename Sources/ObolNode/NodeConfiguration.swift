@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ObolCore
 
 /// Everything a node is started with.
@@ -16,10 +17,15 @@ public struct NodeConfiguration: Sendable {
     /// Threads that verify a block's signatures in parallel.
     public var verificationThreads: Int
     public var logger: Logger
+    /// Where the node's metrics go (`docs/OPERATIONS.md` lists them): nil uses the process-wide
+    /// `MetricsSystem.factory` (a no-op until something bootstraps it; `obol node` bootstraps Prometheus).
+    /// A factory of its own keeps a node's metrics apart from the process's (tests, several nodes).
+    public var metrics: (any MetricsFactory)?
 
     public init(params: ChainParams = .devnet, dataDirectory: String? = nil, mining: MinerConfig? = nil,
                 mempool: MempoolConfig = .init(), chain: ChainOptions = .init(), peers: PeerManagerConfiguration = .init(),
-                verificationThreads: Int = ProcessInfoCores.active, logger: Logger = Logger(label: "obol")) {
+                verificationThreads: Int = ProcessInfoCores.active, logger: Logger = Logger(label: "obol"),
+                metrics: (any MetricsFactory)? = nil) {
         self.params = params
         self.dataDirectory = dataDirectory
         self.mining = mining
@@ -28,5 +34,6 @@ public struct NodeConfiguration: Sendable {
         self.peers = peers
         self.verificationThreads = verificationThreads
         self.logger = logger
+        self.metrics = metrics
     }
 }

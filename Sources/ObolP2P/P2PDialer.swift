@@ -18,21 +18,22 @@ public struct P2PDialer: Sendable {
         let configuration = configuration
         var bootstrap = ClientBootstrap(group: configuration.group).channelOption(.socketOption(.tcp_nodelay), value: 1)
         if let localHost { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localHost, port: 0)) }
-        let (channel, handshake, failure) = try await bootstrap
+        let (asyncChannel, handshake, failure) = try await bootstrap
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try configuration.setUp(channel, role: .initiator)
                 }
             }
+        let channel = OwnedChannel(asyncChannel)
         let info: NoiseHandshakeInfo
         do {
             info = try await handshake.get()
         } catch {
-            try? await channel.executeThenClose { _, _ in }  // finishes the writer; the channel is closed
+            await channel.close()
             throw error
         }
         if let expectedNodeID, info.remoteStaticKey != expectedNodeID {
-            try? await channel.executeThenClose { _, _ in }
+            await channel.close()
             throw P2PError(.unexpectedNodeID)
         }
         return PeerConnection(channel: channel, handshake: info, frameFailure: failure)

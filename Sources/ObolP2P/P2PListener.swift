@@ -7,12 +7,12 @@ import ObolWire
 /// Its owner must end it one way or another: `handshake()` (then run or close the `PeerConnection`) or
 /// `close()`. (NIO traps when an async channel's writer is dropped unfinished.)
 public struct IncomingPeer: Sendable {
-    let channel: NIOAsyncChannel<Message, Message>
+    let channel: OwnedChannel
     let handshakeResult: EventLoopFuture<NoiseHandshakeInfo>
     let frameFailure: FrameFailure
 
     /// The peer's socket address.
-    public var remoteAddress: SocketAddress? { channel.channel.remoteAddress }
+    public var remoteAddress: SocketAddress? { channel.channel.channel.remoteAddress }
 
     /// Waits for the handshake. Throws the `P2PError` that ended it (the channel is then closed).
     public func handshake() async throws -> PeerConnection {
@@ -28,12 +28,12 @@ public struct IncomingPeer: Sendable {
 
     /// Closes the connection without waiting for the handshake.
     public func close() async {
-        try? await channel.executeThenClose { _, _ in }
+        await channel.close()
     }
 
     /// Returns once the connection is closed (by either side).
     public func closed() async {
-        try? await channel.channel.closeFuture.get()
+        try? await channel.channel.channel.closeFuture.get()
     }
 }
 
@@ -45,7 +45,18 @@ public struct P2PListener: Sendable {
     let serverChannel: NIOAsyncChannel<IncomingPeer, Never>
 
     /// Binds `host:port` (port 0: any free port).
+    /// - Throws: `P2PBindError` (a one-line reason, such as the port being in use) when the address cannot be bound.
     public static func bind(host: String, port: Int, configuration: P2PConfiguration) async throws -> P2PListener {
+        do {
+            return try await bindOrThrowNIOError(host: host, port: port, configuration: configuration)
+        } catch let error as IOError {
+            throw P2PBindError(description: String(cString: strerror(error.errnoCode)).lowercased())
+        } catch let error as SocketAddressError {
+            throw P2PBindError(description: "not an address of this machine (\(error))")
+        }
+    }
+
+    private static func bindOrThrowNIOError(host: String, port: Int, configuration: P2PConfiguration) async throws -> P2PListener {
         let server = try await ServerBootstrap(group: configuration.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,7 +64,8 @@ public struct P2PListener: Sendable {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let (asyncChannel, handshake, failure) = try configuration.setUp(channel, role: .responder)
-                    return IncomingPeer(channel: asyncChannel, handshakeResult: handshake, frameFailure: failure)
+                    return IncomingPeer(channel: OwnedChannel(asyncChannel), handshakeResult: handshake,
+                                        frameFailure: failure)
                 }
             }
         return P2PListener(serverChannel: server)
@@ -90,4 +102,9 @@ public struct P2PListener: Sendable {
     public func close() async {
         try? await serverChannel.channel.close()
     }
+}
+
+/// Why a listener could not be bound, in words (`address already in use`), without NIO's call details.
+public struct P2PBindError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }

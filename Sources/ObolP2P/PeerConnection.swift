@@ -74,7 +74,7 @@ public struct P2PConfiguration: Sendable {
 }
 
 /// A connection whose Noise handshake has completed. Open it with `run`; until then nothing is read.
-/// Its owner must `run` it or `close()` it (NIO traps when an async channel's writer is dropped unfinished).
+/// Its owner should `run` it or `close()` it; one dropped unopened is closed when the last copy goes (`OwnedChannel`).
 public struct PeerConnection: Sendable {
     /// The peer's static public key (32 bytes): its node id.
     public var remoteStaticKey: [UInt8] { handshake.remoteStaticKey }
@@ -84,22 +84,22 @@ public struct PeerConnection: Sendable {
     public let remoteAddress: SocketAddress?
 
     let handshake: NoiseHandshakeInfo
-    let channel: NIOAsyncChannel<Message, Message>
+    let channel: OwnedChannel
     /// The frame error that closed the connection, if one did.
     let frameFailure: FrameFailure
 
-    init(channel: NIOAsyncChannel<Message, Message>, handshake: NoiseHandshakeInfo, frameFailure: FrameFailure) {
+    init(channel: OwnedChannel, handshake: NoiseHandshakeInfo, frameFailure: FrameFailure) {
         self.channel = channel
         self.handshake = handshake
         self.frameFailure = frameFailure
-        remoteAddress = channel.channel.remoteAddress
+        remoteAddress = channel.channel.channel.remoteAddress
     }
 
     /// Runs `body` with the open session and closes the connection when it returns or throws.
     public func run<Result: Sendable>(isolation actor: isolated (any Actor)? = #isolation,
                                       _ body: (PeerSession) async throws -> Result) async throws -> Result {
         let handshake = handshake
-        let channel = channel.channel
+        let channel = channel.channel.channel
         return try await self.channel.executeThenClose { inbound, outbound in
             try await body(PeerSession(remoteStaticKey: handshake.remoteStaticKey, inbound: inbound,
                                        outbound: outbound, channel: channel))
@@ -108,7 +108,7 @@ public struct PeerConnection: Sendable {
 
     /// Closes the connection without opening it.
     public func close() async {
-        try? await channel.executeThenClose { _, _ in }
+        await channel.close()
     }
 }
 

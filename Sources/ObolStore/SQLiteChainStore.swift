@@ -29,11 +29,16 @@ public final class SQLiteChainStore: ChainStore {
 
     public let path: String
     private let pool: DatabasePool
+    /// Held while the store is open: one process per database (nil for a store opened beside its owner).
+    private let lock: StoreLock?
 
     /// Opens (creating if needed) the database at `path`, and its directory.
     /// - Throws: `StoreError` with `.notADatabase` or `.corrupt` for a damaged
-    ///   file, `.io` when the file cannot be created or opened.
-    public init(path: String, durability: Durability = .processCrash) throws {
+    ///   file, `.locked` when another process has it open (`StoreLock`), `.io`
+    ///   when the file cannot be created or opened.
+    /// - Parameter exclusive: take the store's lock (the default); false opens it beside the process that
+    ///   owns it, as an observer that reads while another process writes.
+    public init(path: String, durability: Durability = .processCrash, exclusive: Bool = true) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -41,6 +46,7 @@ public final class SQLiteChainStore: ChainStore {
         } catch {
             throw StoreError(.io, "cannot create directory \(directory.path): \(error.localizedDescription)")
         }
+        lock = exclusive ? try StoreLock(databasePath: path) : nil
         var configuration = Configuration()
         configuration.label = "ObolChainStore"
         // Another process holding the write lock (a second node on the same
@@ -67,6 +73,13 @@ public final class SQLiteChainStore: ChainStore {
             try Self.migrator.migrate(pool)
             return pool
         }
+    }
+
+    /// Throws `StoreError(.locked)` when another process has the store in `dataDirectory` open, so a node can
+    /// refuse before it creates anything. A directory that does not exist is in nobody's use.
+    public static func checkNotInUse(dataDirectory: URL) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: dataDirectory.path) else { return }
+        _ = try StoreLock(databasePath: dataDirectory.appendingPathComponent(fileName).path)
     }
 
     /// Opens `chain.sqlite` in a node's data directory.

@@ -48,7 +48,7 @@ public actor TrackerClient: PeerDirectory {
     }
 
     public func register(listen: PeerEndpoint) async throws -> Duration {
-        let info: TrackerInfoResponse = try await decode(try await send(URLRequest(url: url("tracker"))))
+        let info: TrackerInfoResponse = try decode(try await send(URLRequest(url: url("tracker"))))
         guard info.network == network else {
             throw TrackerClientError("the tracker lists network \(info.network), not ours (\(network))")
         }
@@ -68,7 +68,7 @@ public actor TrackerClient: PeerDirectory {
         var components = URLComponents(url: url("tracker", "peers"), resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "count", value: String(max(0, count))),
                                  URLQueryItem(name: "exclude", value: Hex.encode(nodeKey.publicKey))]
-        let reply: TrackerPeersResponse = try await decode(try await send(URLRequest(url: components.url!)))
+        let reply: TrackerPeersResponse = try decode(try await send(URLRequest(url: components.url!)))
         return reply.peers.prefix(max(0, count)).compactMap { PeerEndpoint($0) }
     }
 

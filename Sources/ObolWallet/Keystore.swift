@@ -62,20 +62,22 @@ public enum Keystore {
             }
             throw ioError("cannot read key file \(path)", code)
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WalletError(code: "io-error", message: "cannot read key file \(path)")
+        }
+        // What the file is comes first: a file that holds no key needs no chmod.
+        let file: KeyFile
+        do {
+            file = try JSONDecoder().decode(KeyFile.self, from: data)
+        } catch {
+            throw WalletError(code: "invalid-key-file", message: "\(path) is not an Obol key file (made by "
+                              + "'obol wallet new' or 'obol wallet import')")
+        }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw WalletError(code: "key-file-permissions",
                               message: "key file \(path) can be read by others (mode \(String(mode, radix: 8))); "
                                   + "run 'chmod 600 \(path)'")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WalletError(code: "io-error", message: "cannot read key file \(path)")
-        }
-        let file: KeyFile
-        do {
-            file = try JSONDecoder().decode(KeyFile.self, from: data)
-        } catch {
-            throw WalletError(code: "invalid-key-file", message: "key file \(path) is not a valid Obol key file")
         }
         do {
             return (file, try file.key())

@@ -12,10 +12,12 @@ public struct NodeClient: Sendable {
 
     /// The node's base URL, without a trailing slash.
     public let baseURL: URL
-    private let session: URLSession
+    private let configuration: URLSessionConfiguration
+    /// The largest reply read (the node's largest, a block list, is far below it).
+    public let maxReplyBytes: Int
 
     /// - Parameter url: `http://host:port` (an `https` URL works too).
-    public init(url: String, timeout: TimeInterval = 10) throws(WalletError) {
+    public init(url: String, timeout: TimeInterval = 10, maxReplyBytes: Int = 16 << 20) throws(WalletError) {
         var text = url
         while text.hasSuffix("/") { text.removeLast() }
         guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(),
@@ -27,7 +29,8 @@ public struct NodeClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        self.configuration = configuration
+        self.maxReplyBytes = maxReplyBytes
     }
 
     /// `GET /status`.
@@ -61,9 +64,13 @@ public struct NodeClient: Sendable {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let data: Data
         let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch {
+        switch await CappedDownload.run(request, configuration: configuration, limit: maxReplyBytes) {
+        case let .reply(body, answer):
+            (data, response) = (body, answer)
+        case .tooLarge:
+            throw WalletError(code: "bad-response", message: "node at \(baseURL.absoluteString) sent a reply of more "
+                              + "than \(maxReplyBytes) bytes; it is not an Obol node, or it misbehaves")
+        case let .failed(error):
             throw WalletError(code: "unreachable", message: "cannot reach node at \(baseURL.absoluteString): \(Self.reason(error))")
         }
         guard let http = response as? HTTPURLResponse else {

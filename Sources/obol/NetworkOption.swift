@@ -9,7 +9,7 @@ enum NetworkOption {
     static func params(_ network: String) throws -> ChainParams {
         if let preset = ChainParams.preset(named: network) { return preset }
         guard FileManager.default.fileExists(atPath: network) else {
-            throw ValidationError("--network '\(network)' is neither devnet, test nor a chain spec file")
+            throw CommandFailure("--network '\(network)' is neither devnet, test nor a chain spec file")
         }
         let json: Data
         do {

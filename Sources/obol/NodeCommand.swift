@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Obol
 import ObolWallet
 import ServiceLifecycle
@@ -52,6 +53,13 @@ struct NodeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be between 0 and 65535") }
+        if let dataDir, dataDir != ":memory:" {
+            guard !dataDir.isEmpty else { throw ValidationError("--data-dir is empty: name a directory, or ':memory:'") }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--data-dir '\(dataDir)' is a file, not a directory")
+            }
+        }
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
         try LogLevel.validate(logLevel)
         if let minerAddress, Address(minerAddress) == nil {
@@ -77,16 +85,25 @@ struct NodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogLevel.bootstrap(logLevel)
+        // Before the node exists: every metric it makes goes to this registry, which GET /metrics emits.
+        let prometheus = PrometheusMetrics()
+        MetricsSystem.bootstrap(prometheus.factory)
         let logger = Logger(label: "obol")
         let params = try NetworkOption.params(network)
         let directory = try dataDirectory(for: params)
+        // Checked before anything is created: a bad host or a taken port is one line, and leaves no files.
+        if httpPort != 0, let problem = ListenCheck.problem(host: httpHost, port: httpPort) {
+            throw CommandFailure(problem)
+        }
 
         var configuration = NodeConfiguration(params: params, dataDirectory: directory, logger: logger)
         configuration.peers.staticPeers = peers.compactMap { PeerEndpoint($0) }
         configuration.peers.maxConnections = maxConnections
         configuration.peers.maxOutbound = min(configuration.peers.maxOutbound, maxConnections)
+        var newMinerKey: (key: PrivateKey, path: String)?
         if mine {
-            let address = try resolveMinerAddress(directory: directory)
+            let address: Address
+            (address, newMinerKey) = try resolveMinerAddress(directory: directory)
             configuration.mining = MinerConfig(address: address,
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             logger.info("mining", metadata: ["address": "\(address)", "threads": "\(configuration.mining!.threads)"])
@@ -101,9 +118,17 @@ struct NodeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot open the node: \(error)")
         }
+        if let newMinerKey {
+            do {
+                _ = try Keystore.create(at: newMinerKey.path, key: newMinerKey.key)
+            } catch {
+                throw CommandFailure("cannot write the miner key file \(newMinerKey.path): \(error)")
+            }
+        }
         var services: [any Service] = [node]
         if httpPort != 0 {
-            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger))
+            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger,
+                                      metrics: prometheus.emit))
             logger.info("HTTP API on http://\(httpHost):\(httpPort)")
         }
         let group = ServiceGroup(configuration: .init(
@@ -119,22 +144,24 @@ struct NodeCommand: AsyncParsableCommand {
         return Keystore.expandTilde("~/.obol/\(params.name)")
     }
 
-    private func resolveMinerAddress(directory: String?) throws -> Address {
-        if let minerAddress, let address = Address(minerAddress) { return address }
+    /// Where mined coins go, and a new miner key to write into the data directory once the node has opened
+    /// (so a node that fails to start leaves no key file behind).
+    private func resolveMinerAddress(directory: String?) throws -> (Address, newKey: (key: PrivateKey, path: String)?) {
+        if let minerAddress, let address = Address(minerAddress) { return (address, nil) }
         if let hex = ProcessInfo.processInfo.environment["PRIVATE_KEY"] {
             guard let key = try? PrivateKey(hex: hex) else {
-                throw ValidationError("PRIVATE_KEY is not a 64-digit hex secp256k1 private key")
+                throw CommandFailure("the PRIVATE_KEY environment variable is not a 64-digit hex secp256k1 private key")
             }
-            return key.publicKey.address
+            return (key.publicKey.address, nil)
         }
-        guard let directory else { return PrivateKey.generate().publicKey.address }
+        let key = PrivateKey.generate()
+        guard let directory else { return (key.publicKey.address, nil) }
         let path = "\(directory)/miner-key.json"
+        guard FileManager.default.fileExists(atPath: path) else { return (key.publicKey.address, (key, path)) }
         do {
-            if FileManager.default.fileExists(atPath: path) { return try Keystore.load(from: path).file.address }
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return try Keystore.create(at: path, key: PrivateKey.generate()).address
+            return (try Keystore.load(from: path).file.address, nil)
         } catch {
-            throw ValidationError("cannot use the miner key file \(path): \(error)")
+            throw CommandFailure("cannot use the miner key file \(path): \(error)")
         }
     }
 }

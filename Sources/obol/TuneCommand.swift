@@ -15,7 +15,7 @@ struct TuneCommand: AsyncParsableCommand {
     var miners: Int = 1
 
     @Option(help: "Threads to measure with (default: every core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "Seconds to measure.")
     var seconds: Double = 3
@@ -25,12 +25,13 @@ struct TuneCommand: AsyncParsableCommand {
             throw ValidationError("--block-time '\(blockTime)' is not a duration from 1ms to 168h, like 10s, 2m or 500ms")
         }
         guard miners >= 1 else { throw ValidationError("--miners must be at least 1") }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be between 1 and 1024") }
+        guard (1...1024).contains(threads ?? 1) else { throw ValidationError("--threads must be between 1 and 1024") }
         guard seconds > 0 && seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
     }
 
     func run() async throws {
         let blockSeconds = Self.parseDuration(blockTime)!
+        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let rate = HashRateProbe.measure(threads: threads, seconds: seconds)
         let total = rate * Double(miners)
         let bits = HashRateProbe.bits(forHashRate: total, blockSeconds: blockSeconds)

@@ -23,14 +23,26 @@ struct WalletBalanceCommand: AsyncParsableCommand {
                 owner = try Keystore.load(from: keyFile.path).file.address
             }
             let account = try await node.client().account(owner)
-            let pending = account.transactions.filter { $0.status == .pending && $0.from == owner }.count
+            let waiting = account.transactions.filter { $0.status == .pending }
+            let outgoing = waiting.filter { $0.from == owner }
+            let incoming = waiting.filter { $0.to == owner && $0.from != owner }
             print("Address: \(account.address)")
             print("Balance: \(CoinAmount.format(account.balance)) OBOL")
             print("Spendable: \(CoinAmount.format(account.spendable)) OBOL")
             for coins in account.maturing {
                 print("  newly mined: \(CoinAmount.format(coins.amount)) OBOL, spendable from block \(coins.spendableFrom)")
             }
-            print("Nonce:   \(account.nonce) (next: \(account.pendingNonce), \(pending) pending)")
+            if !incoming.isEmpty {
+                let total = incoming.reduce(UInt64(0)) { $0 &+ $1.amount }
+                print("Incoming: \(CoinAmount.format(total)) OBOL in \(incoming.count) pending transfer"
+                      + "\(incoming.count == 1 ? "" : "s") (not in the balance until mined)")
+            }
+            if !outgoing.isEmpty {
+                let total = outgoing.reduce(UInt64(0)) { $0 &+ $1.amount &+ $1.fee }
+                print("Outgoing: \(CoinAmount.format(total)) OBOL with fees in \(outgoing.count) pending transfer"
+                      + "\(outgoing.count == 1 ? "" : "s")")
+            }
+            print("Nonce:   \(account.nonce) (next: \(account.pendingNonce), \(outgoing.count) pending)")
         }
     }
 }

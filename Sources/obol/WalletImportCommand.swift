@@ -24,7 +24,7 @@ struct WalletImportCommand: AsyncParsableCommand {
             guard let privateKey = try? PrivateKey(hex: key.trimmingCharacters(in: .whitespaces)) else {
                 throw WalletError(code: "invalid-key", message: "--key must be 64 hex digits of a valid secp256k1 private key")
             }
-            let path = keyFile.path
+            let path = try keyFile.pathForNewFile()
             let file = try Keystore.create(at: path, key: privateKey)
             print("Created key file \(path)")
             print("Address: \(file.address)")

@@ -11,7 +11,7 @@ struct WalletNewCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await WalletFailure.run { () throws(WalletError) in
-            let path = keyFile.path
+            let path = try keyFile.pathForNewFile()
             let file = try Keystore.create(at: path, key: PrivateKey.generate())
             print("Created key file \(path)")
             print("Address: \(file.address)")

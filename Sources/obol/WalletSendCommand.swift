@@ -15,10 +15,12 @@ struct WalletSendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The recipient's address (obol1…).", valueName: "address"))
     var to: String
 
-    @Option(help: ArgumentHelp("Coins to send, such as 1.5.", valueName: "coins"))
+    // `.unconditional`: `--amount -1` is a (refused) amount, not a missing value followed by an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Coins to send, such as 1.5.", valueName: "coins"))
     var amount: String
 
-    @Option(help: ArgumentHelp("Fee in coins (default: the network's minimum fee, if at most 0.01).", valueName: "coins"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Fee in coins (default: the network's minimum fee, if at most 0.01).", valueName: "coins"))
     var fee: String?
 
     @Option(help: ArgumentHelp("A note carried with the transfer (UTF-8, at most 256 bytes).", valueName: "text"))
@@ -54,10 +56,22 @@ struct WalletSendCommand: AsyncParsableCommand {
             }
             let fee = chosenFee ?? status.minimumFee
             let account = try await client.account(key.publicKey.address)
-            if let refusal = account.immatureRefusal(amount: units, fee: fee) { throw refusal }
+            if let refusal = account.insufficientRefusal(amount: units, fee: fee)
+                ?? account.immatureRefusal(amount: units, fee: fee) { throw refusal }
             let transfer = Transfer.signed(by: key, networkID: status.networkID, to: recipient, amount: units,
                                            fee: fee, nonce: account.pendingNonce, data: payload)
-            let answer = try await client.submit(transfer)
+            let answer: SubmitTransactionResponse
+            do throws(WalletError) {
+                answer = try await client.submit(transfer)
+            } catch where error.code == "insufficient-balance" {
+                // The balance covers this transfer alone, not with the account's other pending ones.
+                throw WalletError(code: error.code, message: "the node refused: \(CoinAmount.format(units + fee)) OBOL "
+                                  + "(amount plus fee) and this account's pending transfers add up to more than its "
+                                  + "balance of \(CoinAmount.format(account.balance)) OBOL; send less, or wait until "
+                                  + "the pending transfers are mined")
+            } catch {
+                throw error
+            }
             print(answer.txid)
             // The txid alone on stdout, for scripts; what was signed, for people.
             FileHandle.standardError.write(Data(("sent \(CoinAmount.format(units)) OBOL to \(recipient) with a fee of "

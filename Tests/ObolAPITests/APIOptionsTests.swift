@@ -1,4 +1,10 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import ObolAPI
 import ObolAPIModels
 import Testing
@@ -61,6 +67,33 @@ import Testing
             let closed = try await IdleSocket.connectAndWaitForClose(port: port, giveUpAfter: .seconds(20))
             #expect(closed, "the server kept an idle connection open for 20 s")
             #expect(ContinuousClock.now - started >= .milliseconds(900))
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+}
+
+extension APIOptionsTests {
+    /// With one connection allowed, a second client is not served while an idle one holds the slot; it is
+    /// served once the server closes the idle one (after its idle timeout).
+    @Test(.timeLimit(.minutes(1)))
+    func connectionsPastTheLimitWaitForASlot() async throws {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = APIServer(backend: FakeBackend(), host: "127.0.0.1", port: 0,
+                               options: APIOptions(idleTimeout: .seconds(1), maxConnections: 1)) { continuation.yield($0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let started = ContinuousClock.now
+            let idle = try IdleSocket.connect(port: port)  // accepted first: the accept queue is FIFO
+            defer { close(idle) }
+            let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/status")!)
+            let served = ContinuousClock.now - started
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(!data.isEmpty)
+            #expect(served >= .milliseconds(900), "served after \(served), while the idle connection held the only slot")
+            #expect(IdleSocket.waitForClose(idle, timeout: .seconds(1)), "the idle connection was closed first")
             group.cancelAll()
             try await group.waitForAll()
         }

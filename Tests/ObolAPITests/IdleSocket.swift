@@ -19,19 +19,33 @@ enum IdleSocket {
     struct SocketError: Error { let step: String; let code: Int32 }
 
     private static func waitForClose(port: Int, timeout: Duration) throws -> Bool {
+        let fd = try connect(port: port)
+        defer { close(fd) }
+        return waitForClose(fd, timeout: timeout)
+    }
+
+    /// A connected socket to 127.0.0.1:`port` (the caller closes it).
+    static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError(step: "socket", code: errno) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw SocketError(step: "connect", code: errno) }
+        guard connected == 0 else {
+            close(fd)
+            throw SocketError(step: "connect", code: errno)
+        }
+        return fd
+    }
+
+    /// Whether the server closes `fd` within `timeout` (blocking).
+    static func waitForClose(_ fd: Int32, timeout: Duration) -> Bool {
         var wait = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var byte: UInt8 = 0

@@ -11,11 +11,13 @@ struct LoopbackHTTPStub: Sendable {
     let port: Int
     private let listener: Int32
 
-    init(status: Int, body: String, count: Int = 1, timeout: Int32 = 5) throws {
+    /// - Parameter declaresLength: false leaves `Content-Length` out: the body ends when the connection closes.
+    init(status: Int, body: String, count: Int = 1, timeout: Int32 = 5, declaresLength: Bool = true) throws {
         listener = try Self.listen()
         port = Self.port(of: listener)
-        let response = "HTTP/1.1 \(status) Stub\r\nContent-Type: application/json\r\nContent-Length: "
-            + "\(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let length = declaresLength ? "Content-Length: \(body.utf8.count)\r\n" : ""
+        let response = "HTTP/1.1 \(status) Stub\r\nContent-Type: application/json\r\n\(length)"
+            + "Connection: close\r\n\r\n\(body)"
         let fd = listener
         Thread.detachNewThread {
             defer { close(fd) }

@@ -47,6 +47,18 @@ import Testing
         #expect(try await client.status() == status)
     }
 
+    /// A reply longer than the cap is refused, whether its length is declared up front or only seen as it
+    /// streams in: the wallet never holds more than the cap.
+    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    func aReplyOverTheCapIsRefused(declared: Bool) async throws {
+        let stub = try LoopbackHTTPStub(status: 200, body: String(repeating: " ", count: 200_000) + "{}",
+                                        declaresLength: declared)
+        let client = try NodeClient(url: "http://127.0.0.1:\(stub.port)", maxReplyBytes: 50_000)
+        let error = await #expect(throws: WalletError.self) { try await client.status() }
+        #expect(error?.code == "bad-response")
+        #expect(error?.message.contains("more than 50000 bytes") == true, "\(String(describing: error))")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func nonJSONErrorsNameTheStatus() async throws {
         let stub = try LoopbackHTTPStub(status: 502, body: "gateway trouble")

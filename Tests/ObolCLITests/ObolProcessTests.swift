@@ -28,10 +28,13 @@ import Testing
 
     /// Runs `obol` with `arguments` to completion; a process still running after `timeout` seconds is killed
     /// (a command that should have failed at once must not hang the run).
-    static func obol(_ arguments: [String], timeout: Double = 60) throws -> Output {
+    static func obol(_ arguments: [String], timeout: Double = 60, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: obolPath)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -31,6 +31,14 @@ import Testing
         #expect(abs(meter.rate(at: t0 + .milliseconds(12_900)) - 40_000) < 1)
     }
 
+    /// The miner sets its hash-rate gauge only when the meter samples: at most every `spacing`.
+    @Test func addSaysWhenItTookASample() {
+        var meter = HashRateMeter(window: .seconds(5), spacing: .milliseconds(250))
+        let sampled = [0, 100, 249, 250].map { meter.add(1_000, at: t0 + .milliseconds($0)) }
+        #expect(sampled == [true, false, false, true])
+        #expect(meter.total == 4_000)
+    }
+
     @Test func emptyMeterReportsZero() {
         let meter = HashRateMeter()
         #expect(meter.rate(at: t0) == 0)

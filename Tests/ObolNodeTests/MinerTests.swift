@@ -273,6 +273,40 @@ struct MinerTests {
         }
     }
 
+    /// A clock set before genesis would give only blocks from the future: the miner says so and waits,
+    /// starting no job, until the clock is right.
+    @Test func aClockBehindTheChainStopsMiningUntilItCatchesUp() async throws {
+        let params = Fixture.params
+        let clock = ManualClock(seconds: params.genesisTimestamp - 1_000)
+        let miner = Fixture.miner(threads: 1, context: Shared(Fixture.context(bits: Fixture.hardBits)), clock: clock)
+        let events = miner.subscribe()
+        var sleeps = clock.sleeps.makeAsyncIterator()
+        let expectedLag = (params.genesisTimestamp + 1) - (params.genesisTimestamp - 1_000 + params.maxFutureDrift)
+        try await Self.whileMining(miner, Inputs()) {
+            var iterator = events.makeAsyncIterator()
+            guard case let .clockBehind(lag)? = await iterator.next() else {
+                Issue.record("expected clockBehind first")
+                return
+            }
+            #expect(lag == expectedLag)
+            _ = await sleeps.next()
+            clock.advance(by: .seconds(1))
+            guard case let .clockBehind(later)? = await iterator.next() else {
+                Issue.record("a job started while the clock was still behind")
+                return
+            }
+            #expect(later == expectedLag - 1)
+            _ = await sleeps.next()
+            clock.advance(by: .seconds(Int64(expectedLag)))
+            guard case let .jobStarted(info)? = await iterator.next() else {
+                Issue.record("expected a job")
+                return
+            }
+            #expect(info.height == 1)
+            #expect(miner.stats.jobsStarted == 1)
+        }
+    }
+
     @Test func secondConcurrentRunReturnsAtOnce() async throws {
         let context = Shared(Fixture.context(bits: Fixture.hardBits))
         let miner = Fixture.miner(threads: 1, context: context)

@@ -56,9 +56,8 @@ struct PeerScaleTests {
 
     static func makeNodes(_ network: MemoryNetwork, clock: ManualClock) async throws -> [NetworkNode] {
         var nodes: [NetworkNode] = []
-        for (index, host) in hosts.enumerated() {
-            let node = try NetworkNode(network: network, host: host,
-                                       clock: clock)
+        for host in hosts {
+            let node = try NetworkNode(network: network, host: host, clock: clock)
             for block in chain.blocks.dropFirst() { _ = await node.node.submit(block) }
             nodes.append(node)
         }

@@ -59,7 +59,7 @@ import Glibc
             child.waitUntilExit()
         }
 
-        let reader = try SQLiteChainStore(path: path)
+        let reader = try SQLiteChainStore(path: path, exclusive: false)
         defer { try? reader.close() }
         var seen: UInt64 = 0
         while seen < target {

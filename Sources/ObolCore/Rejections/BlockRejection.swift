@@ -28,6 +28,21 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// A short stable name for programs and metrics: the rule's (`ValidationError.rule`) for a broken
+    /// consensus rule.
+    public var code: String {
+        switch self {
+        case let .rule(error): error.rule
+        case .invalidAncestor: "invalid-ancestor"
+        case .knownInvalid: "known-invalid"
+        case .storage: "storage"
+        case .unknownParent: "unknown-parent"
+        case .nonContinuousHeaders: "non-continuous-headers"
+        case .forkTooDeep: "fork-too-deep"
+        case .tooManySideHeaders: "too-many-side-headers"
+        }
+    }
+
     /// True when the sender of the block is at fault (a peer to ban).
     /// Honest races are not: a slightly future timestamp, a parent the sender
     /// knows and we do not yet, a branch that lost (`forkTooDeep`: an honest

@@ -38,7 +38,10 @@ extension ChainActor {
             result.accepted += 1
             if outcome.added { result.added += 1 }
         }
-        if result.added > 0 { await validateWaitingBodies() }
+        if result.added > 0 {
+            await validateWaitingBodies()
+            reportHeights()
+        }
         return result
     }
 

@@ -38,6 +38,7 @@ extension ChainActor {
             }
             if let update = outcome.update {
                 disconnected += update.disconnected.count
+                if !update.disconnected.isEmpty { metrics.reorganized(depth: update.disconnected.count) }
                 connectsSinceDeadScan += update.connected.count
                 if update.disconnected.isEmpty {
                     queue(update)
@@ -56,6 +57,7 @@ extension ChainActor {
         }
         pruneSideBranches()
         if disconnected > 0 || connectsSinceDeadScan >= 16 { pruneDeadBranches() }
+        reportHeights()
         return (disconnected, failure)
     }
 
@@ -112,5 +114,10 @@ extension ChainActor {
         chain.tree.remove(dead)
         writer.enqueue(.remove(dead))
         logger.info("forgot dead branches", metadata: ["entries": "\(dead.count)"])
+    }
+
+    /// Sets the height gauges (after anything that may move the tip or the best header).
+    func reportHeights() {
+        metrics.heights(tip: chain.tree.tip.height, bestHeader: chain.tree.bestHeader.height)
     }
 }

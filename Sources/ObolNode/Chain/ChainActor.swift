@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ObolCore
 
 /// Owns the block tree, the best tip by most cumulative work, and the
@@ -15,6 +16,7 @@ public actor ChainActor: AccountProvider {
     let verifier: any BlockSignatureVerifier
     nonisolated let options: ChainOptions
     let logger: Logger
+    let metrics: ChainMetrics
 
     var chain: ChainState
     /// Bodies whose parent is unknown.
@@ -40,18 +42,21 @@ public actor ChainActor: AccountProvider {
 
     /// Opens the chain from `store`, writing genesis first if the store is new.
     /// Loading re-verifies nothing and is linear in the chain's length.
+    /// `metrics` makes the chain's and its store writer's metrics (`docs/OPERATIONS.md`).
     public init(params: ChainParams, store: any ChainStore, clock: any NodeClock = SystemClock(),
                 verifier: any BlockSignatureVerifier = SerialSignatureVerifier(),
-                options: ChainOptions = .init(), logger: Logger = Logger(label: "obol.chain")) throws {
+                options: ChainOptions = .init(), logger: Logger = Logger(label: "obol.chain"),
+                metrics: any MetricsFactory = MetricsSystem.factory) throws {
         self.params = params
         self.clock = clock
         self.verifier = verifier
         self.options = options
         self.logger = logger
+        self.metrics = ChainMetrics(factory: metrics)
         orphans = OrphanPool(capacity: options.orphanCapacity)
         waiting = OrphanPool(capacity: options.waitingBodyCapacity, byteBudget: options.waitingBodyBytes,
                              eviction: .highest)
-        writer = StoreWriter(store: store, logger: logger)
+        writer = StoreWriter(store: store, logger: logger, metrics: metrics)
         let genesis = params.genesisBlock
         let genesisHash = genesis.hash
         if let stored = try store.load() {
@@ -66,6 +71,7 @@ public actor ChainActor: AccountProvider {
             try store.initialize(genesis: genesis, entry: entry, accounts: initial.accounts)
             chain = ChainState(tree: BlockTree(genesis: entry), accounts: initial)
         }
+        self.metrics.heights(tip: chain.tree.tip.height, bestHeader: chain.tree.bestHeader.height)
     }
 
     // MARK: Queries
@@ -151,6 +157,13 @@ public actor ChainActor: AccountProvider {
     /// for this one are processed too. Events about a block carry the origin
     /// it was submitted with.
     public func submit(_ block: Block, origin: Origin = .local) async -> SubmitResult {
+        let result = await process(block, origin: origin)
+        metrics.block(result)
+        reportHeights()
+        return result
+    }
+
+    private func process(_ block: Block, origin: Origin) async -> SubmitResult {
         if writer.backlog > options.writeBacklog {
             do { try await writer.waitForRoom(limit: options.writeBacklog / 2) } catch {
                 return .invalid(.storage("the chain cannot be written: \(error)"))
@@ -174,7 +187,9 @@ public actor ChainActor: AccountProvider {
         while let parent = parents.popLast() {
             for (child, origin) in waiting.takeChildren(of: parent) + orphans.takeChildren(of: parent) {
                 let childHash = child.hash
-                switch await accept(child, hash: childHash, origin: origin) {
+                let result = await accept(child, hash: childHash, origin: origin)
+                metrics.block(result)
+                switch result {
                 case .connected, .sideBranch: parents.append(childHash)
                 default: break
                 }
@@ -275,7 +290,11 @@ public actor ChainActor: AccountProvider {
         if entry.status == .invalid { return .invalid(.knownInvalid) }
         if entry.hasBody { return .duplicate }
         inFlight[hash] = []
-        defer { endInFlight(hash) }
+        let started = clock.elapsed()
+        defer {
+            metrics.validated(in: clock.elapsed() - started)
+            endInFlight(hash)
+        }
         do {
             try await verifier.checkSanityAndSignatures(of: block, params: params)
         } catch {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Metrics
 import ObolCore
 import Synchronization
 
@@ -53,10 +54,13 @@ public final class SignatureCache: Sendable {
     private let entries = Mutex(Generations())
     public let capacity: Int
     private let generationSize: Int
+    private let metrics: SignatureCacheMetrics
 
-    public init(capacity: Int = 200_000) {
+    /// `metrics` makes the hit and miss counters of block validation's look-ups (`docs/OPERATIONS.md`).
+    public init(capacity: Int = 200_000, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.capacity = max(2, capacity)
         generationSize = self.capacity / 2
+        self.metrics = SignatureCacheMetrics(factory: metrics)
     }
 
     public func insert(_ transfer: Transfer) {
@@ -87,13 +91,17 @@ public final class SignatureCache: Sendable {
     /// with their indices, in order, looked up under one lock.
     public func unverified(_ transactions: [Transaction], in range: Range<Int>) -> [(index: Int, transfer: Transfer)] {
         var missing = [(index: Int, transfer: Transfer)]()
+        var transfers = 0
         entries.withLock { cache in
             for index in range {
-                guard case let .transfer(transfer) = transactions[index], !cache.contains(Key(transfer)) else { continue }
+                guard case let .transfer(transfer) = transactions[index] else { continue }
+                transfers += 1
+                guard !cache.contains(Key(transfer)) else { continue }
                 if missing.isEmpty { missing.reserveCapacity(range.count) }
                 missing.append((index, transfer))
             }
         }
+        metrics.lookedUp(hits: transfers - missing.count, misses: missing.count)
         return missing
     }
 

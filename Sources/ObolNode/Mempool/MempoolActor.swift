@@ -1,3 +1,4 @@
+import Metrics
 import ObolCore
 
 /// Owns the pending transfers. A thin shell over `MempoolPool`: it reads
@@ -12,6 +13,7 @@ public actor MempoolActor {
     /// Verified transfers waiting to be admitted together.
     private nonisolated let admissions = AdmissionQueue()
     private var pool: MempoolPool
+    private nonisolated let metrics: MempoolMetrics
     /// Counts handled block events, so a call can tell whether one ran during its awaits.
     private var chainEventsHandled: UInt64 = 0
     private static let accountReadAttempts = 3
@@ -24,8 +26,10 @@ public actor MempoolActor {
     /// Admission batches run by the `run` loop (not by a submitter).
     private(set) var loopAdmissionBatches = 0
 
+    /// `metrics` makes the size gauges and the admission counter (`docs/OPERATIONS.md`).
     public init(params: ChainParams, accounts: any AccountProvider, config: MempoolConfig = .init(),
-                clock: any NodeClock = SystemClock()) {
+                clock: any NodeClock = SystemClock(), metrics: any MetricsFactory = MetricsSystem.factory) {
+        self.metrics = MempoolMetrics(factory: metrics)
         self.params = params
         self.config = config
         self.accounts = accounts
@@ -46,6 +50,12 @@ public actor MempoolActor {
     /// Every other rule is checked against the pool as it is after one account
     /// read for all the senders of a batch. `origin` comes back in `.accepted`.
     public nonisolated func submit(_ transfer: Transfer, origin: Origin = .local) async -> Result<Hash256, MempoolRejection> {
+        let result = await offer(transfer, origin: origin)
+        metrics.admission(result)
+        return result
+    }
+
+    private nonisolated func offer(_ transfer: Transfer, origin: Origin) async -> Result<Hash256, MempoolRejection> {
         do {
             try TransferRules.checkSanity(transfer, params: params)
         } catch {
@@ -66,12 +76,15 @@ public actor MempoolActor {
                                    workers: Int = ProcessInfoCores.active) async -> [Result<Hash256, MempoolRejection>] {
         let failures = await TransferBatchChecker.check(transfers, params: params, workers: workers)
         let passed = transfers.indices.filter { failures[$0] == nil }
-        guard !passed.isEmpty else { return transfers.indices.map { .failure(failures[$0]!) } }
-        let (slots, drain) = admissions.arrive(passed.map { (transfers[$0], origin) })
-        if drain { await drainAdmissions() }
         var results = transfers.indices.map { failures[$0].map { Result<Hash256, MempoolRejection>.failure($0) } }
-        for (index, slot) in zip(passed, slots) { results[index] = await slot.verdict }
-        return results.map { $0! }
+        if !passed.isEmpty {
+            let (slots, drain) = admissions.arrive(passed.map { (transfers[$0], origin) })
+            if drain { await drainAdmissions() }
+            for (index, slot) in zip(passed, slots) { results[index] = await slot.verdict }
+        }
+        let verdicts = results.map { $0! }
+        for verdict in verdicts { metrics.admission(verdict) }
+        return verdicts
     }
 
     /// Admits everything waiting, batch after batch, until nothing waits.
@@ -277,7 +290,12 @@ public actor MempoolActor {
     /// Ends every subscriber's stream now (`run` does it when it returns).
     public nonisolated func finishEvents() { hub.finish() }
 
+    /// Every change of the pool's contents is published through here: the size gauges follow it.
     private func publish(_ events: [MempoolEvent]) {
+        guard !events.isEmpty else { return }
         for event in events { hub.publish(event) }
+        reportSize()
     }
+
+    private func reportSize() { metrics.size(count: pool.count, bytes: pool.totalBytes) }
 }

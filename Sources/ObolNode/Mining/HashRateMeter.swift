@@ -16,13 +16,15 @@ struct HashRateMeter: Sendable {
         samples.reserveCapacity(Int(window / spacing) + 2)
     }
 
-    /// `count` more hashes were done by `now`.
-    mutating func add(_ count: UInt64, at now: Instant) {
+    /// `count` more hashes were done by `now`; true when that took a sample (at most every `spacing`).
+    @discardableResult
+    mutating func add(_ count: UInt64, at now: Instant) -> Bool {
         total &+= count
-        if let last = samples.last, now - last.at < spacing { return }
+        if let last = samples.last, now - last.at < spacing { return false }
         let stale = samples.prefix { now - $0.at > window }.count
         samples.removeFirst(stale)
         samples.append((now, total))
+        return true
     }
 
     /// Hashes per second between the oldest sample inside the window and

@@ -12,6 +12,14 @@ extension Miner {
         let context = await context()
         guard !control.isStopRequested else { return .stopped }
         if let expectedBase, context.previousHash != expectedBase { return .stopped }
+        // A clock far behind the chain (set before its genesis, say) gives only blocks from the future, which
+        // the chain refuses: wait for the clock instead of finding the same refused block again and again.
+        while let lag = clockLag(context) {
+            warnClockBehind(context, by: lag)
+            publish(.clockBehind(seconds: lag))
+            try? await clock.sleep(untilElapsed: clock.elapsed() + .seconds(1))
+            guard !control.isStopRequested, !Task.isCancelled else { return .stopped }
+        }
         based(context.previousHash)
         var candidates = [Transfer]()
         if includeTransfers {
@@ -57,6 +65,13 @@ extension Miner {
                 return .stopped
             }
         }
+    }
+
+    /// How far the clock is behind the earliest timestamp a block on `context` may carry, when it is too far
+    /// for any such block to be valid (more than `maxFutureDrift`); nil when mining can go ahead.
+    func clockLag(_ context: MiningContext) -> UInt64? {
+        let latestValid = clock.now() &+ params.maxFutureDrift
+        return context.minimumTimestamp > latestValid ? context.minimumTimestamp - latestValid : nil
     }
 
     /// One round: every worker scans its slice of the nonce space on its own

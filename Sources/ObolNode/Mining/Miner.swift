@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ObolCore
 import Synchronization
 
@@ -26,6 +27,8 @@ public final class Miner: Sendable {
 
     private struct State {
         var stats = MinerStats()
+        /// Whether the wrong clock was reported (once per miner).
+        var clockWarned = false
         var meter = HashRateMeter()
         /// The newest job that reported its start (a replaced job may report late).
         var newestJobID = 0
@@ -53,6 +56,7 @@ public final class Miner: Sendable {
     let transfers: @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer]
     let submit: @Sendable (Block) async -> SubmitResult
     let hooks: Hooks
+    private let metrics: MinerMetrics
     private let state = Mutex(State())
     private let events = EventHub<MinerEvent>()
     private let isRunning = Atomic<Bool>(false)
@@ -63,20 +67,23 @@ public final class Miner: Sendable {
     ///   - context: what the next block builds on (from `ChainActor`).
     ///   - transfers: the mempool's block template, at most `maxCount` transfers in `maxBytes` bytes.
     ///   - submit: hands a found block to the chain.
+    ///   - metrics: makes the hash counter and the hash-rate gauge (`docs/OPERATIONS.md`).
     public convenience init(params: ChainParams, config: MinerConfig, clock: any NodeClock,
                             logger: Logger = Logger(label: "obol.miner"),
+                            metrics: any MetricsFactory = MetricsSystem.factory,
                             context: @escaping @Sendable () async -> MiningContext,
                             transfers: @escaping @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer],
                             submit: @escaping @Sendable (Block) async -> SubmitResult) {
-        self.init(params: params, config: config, clock: clock, logger: logger, hooks: Hooks(),
+        self.init(params: params, config: config, clock: clock, logger: logger, hooks: Hooks(), metrics: metrics,
                   context: context, transfers: transfers, submit: submit)
     }
 
     init(params: ChainParams, config: MinerConfig, clock: any NodeClock,
-         logger: Logger, hooks: Hooks,
+         logger: Logger, hooks: Hooks, metrics: any MetricsFactory = MetricsSystem.factory,
          context: @escaping @Sendable () async -> MiningContext,
          transfers: @escaping @Sendable (_ maxCount: Int, _ maxBytes: Int) async -> [Transfer],
          submit: @escaping @Sendable (Block) async -> SubmitResult) {
+        self.metrics = MinerMetrics(factory: metrics)
         self.params = params
         self.config = config
         self.clock = clock
@@ -204,11 +211,26 @@ public final class Miner: Sendable {
             group.cancelAll()
         }
         state.withLock { $0.stats.currentJobHeight = nil }
+        metrics.stopped()
     }
 
     private func requestStop(_ job: (id: Int, control: JobControl)) {
         job.control.requestStop()
         hooks.onStopRequested?(job.id)
+    }
+
+    /// Says once, clearly, that the system clock is too far behind the chain for any block to be valid.
+    func warnClockBehind(_ context: MiningContext, by seconds: UInt64) {
+        let first = state.withLock { s in
+            defer { s.clockWarned = true }
+            return !s.clockWarned
+        }
+        guard first else { return }
+        let message = "the system clock is wrong: it reads \(clock.now()) (seconds since 1970), \(seconds) s too early "
+            + "for a block after this chain's tip (the earliest valid timestamp is \(context.minimumTimestamp), "
+            + "and blocks may be at most \(params.maxFutureDrift) s ahead of the clock). Mining waits until "
+            + "the clock is set right."
+        logger.error("\(message)")
     }
 
     func publish(_ event: MinerEvent) {
@@ -234,6 +256,7 @@ public final class Miner: Sendable {
     /// Called by the workers after each chunk.
     func recordHashes(_ count: UInt64) {
         let now = ContinuousClock.now
-        state.withLock { $0.meter.add(count, at: now) }
+        let rate: Double? = state.withLock { $0.meter.add(count, at: now) ? $0.meter.rate(at: now) : nil }
+        metrics.hashed(count, rate: rate)
     }
 }

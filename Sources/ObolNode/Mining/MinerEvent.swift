@@ -13,6 +13,10 @@ public enum MinerEvent: Sendable {
     /// The context's bits do not decode to a target: nothing to mine until
     /// the tip changes.
     case invalidTarget(MiningJobInfo)
+    /// The clock is `seconds` too far behind the chain for a block to be valid (it reads a time before the
+    /// tip's median time past, minus the allowed drift): no job runs until it catches up. Published about
+    /// once a second while it lasts.
+    case clockBehind(seconds: UInt64)
 }
 
 /// Which template a job works on.

@@ -31,16 +31,30 @@ public struct NodeIdentity: Sendable {
 
     /// Loads `<directory>/node.key`, or creates it (and `directory`, mode 0700) when it does not exist.
     public static func loadOrCreate(inDataDirectory directory: String) throws(NodeIdentityError) -> NodeIdentity {
+        let (identity, isNew) = try loadOrGenerate(inDataDirectory: directory)
+        return isNew ? try identity.save(inDataDirectory: directory) : identity
+    }
+
+    /// Loads `<directory>/node.key`, or makes a new identity without writing anything (`isNew`): a node
+    /// saves it only once everything else it needs, such as its listening port, is known to work.
+    public static func loadOrGenerate(inDataDirectory directory: String) throws(NodeIdentityError)
+        -> (identity: NodeIdentity, isNew: Bool) {
         let path = directory + "/" + fileName
-        if FileManager.default.fileExists(atPath: path) { return try load(from: path) }
-        try makeDirectory(directory)
-        let identity = NodeIdentity(keyPair: NoiseKeyPair())
+        if FileManager.default.fileExists(atPath: path) { return (try load(from: path), false) }
+        return (NodeIdentity(keyPair: NoiseKeyPair()), true)
+    }
+
+    /// Writes this identity as `<directory>/node.key` (creating `directory`, mode 0700), and returns the
+    /// identity stored there: another process that created the file first wins.
+    public func save(inDataDirectory directory: String) throws(NodeIdentityError) -> NodeIdentity {
+        let path = directory + "/" + Self.fileName
+        try Self.makeDirectory(directory)
         do throws(NodeIdentityError) {
-            try writeNew(identity.keyPair.privateKeyBytes, at: path)
+            try Self.writeNew(keyPair.privateKeyBytes, at: path)
         } catch where error.code == .exists {
-            return try load(from: path)  // another process created it first: use theirs
+            return try Self.load(from: path)
         }
-        return identity
+        return self
     }
 
     /// Loads an existing key file, refusing one that others can read or write,

@@ -34,7 +34,7 @@ extension PeerManager {
                     defer { outbox.close() }
                     while let batch = await outbox.next() {
                         try await writer.send(batch)
-                        outbox.written(batch, now: clock.elapsed())
+                        self.metrics.sent(bytes: outbox.written(batch, now: clock.elapsed()))
                     }
                 })
         } catch {
@@ -81,6 +81,7 @@ extension PeerManager {
                             connectedSince: clock.now(), connectedAt: now)
         let actions = slot.proto.handle(.connected(now: now))
         slots[id] = slot
+        reportPeers()
         _ = carryOut(actions, peer: id)
         logger.debug("peer connected", metadata: ["peer": "\(id)", "address": "\(endpoint)", "direction": "\(direction)"])
         return .success((id, outbox))
@@ -88,6 +89,15 @@ extension PeerManager {
 
     var inboundCount: Int { slots.values.count { $0.direction == .inbound && !$0.closing } }
     var outboundCount: Int { slots.values.count { $0.direction == .outbound && !$0.closing } + dialing.count }
+
+    /// Sets the peer gauges: connections open (handshake done or not) by direction, dials not counted.
+    func reportPeers() {
+        var inbound = 0, outbound = 0
+        for slot in slots.values where !slot.closing {
+            if slot.direction == .inbound { inbound += 1 } else { outbound += 1 }
+        }
+        metrics.connected(inbound: inbound, outbound: outbound)
+    }
 
     func ourVersion() -> VersionMessage {
         VersionMessage(networkID: params.networkID, services: [.fullNode, .relay], bestHeight: ourTip?.height ?? 0,
@@ -114,7 +124,11 @@ extension PeerManager {
         slots[id] = slot
         slot.outbox.close()
         let discouraging = discourage && !slot.isStatic
-        if discouraging { discouraged.insert(slot.endpoint.host, reason: reason, at: clock.now()) }
+        if discouraging {
+            discouraged.insert(slot.endpoint.host, reason: reason, at: clock.now())
+            metrics.discouraged(held: discouraged.count)
+        }
+        reportPeers()
         downloader.remove(peer: id)
         for (peer, hash) in fetcher.remove(peer: id, now: clock.elapsed()) { command(peer, .requestTransfers([hash])) }
         changes.publish(.disconnected(id: id, address: slot.endpoint, reason: reason, discouraged: discouraging))

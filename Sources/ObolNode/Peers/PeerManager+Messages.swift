@@ -7,7 +7,9 @@ extension PeerManager {
     /// Runs `message` through the peer's protocol; returns the work for the peer's task.
     func received(_ message: Message, from id: UInt64) -> [PeerWork] {
         guard var slot = slots[id], !slot.closing else { return [] }
-        slot.bytesReceived += UInt64(PeerOutbox.frameSize(message))
+        let size = PeerOutbox.frameSize(message)
+        slot.bytesReceived += UInt64(size)
+        metrics.received(bytes: size)
         let actions = slot.proto.handle(.received(message, now: clock.elapsed()))
         slots[id] = slot
         return carryOut(actions, peer: id)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ObolCore
 import ObolWire
 
@@ -24,6 +25,7 @@ public actor PeerManager {
     let transport: any PeerTransport
     let clock: any NodeClock
     let logger: Logger
+    nonisolated let metrics: PeerMetrics
 
     var slots: [UInt64: PeerSlot] = [:]
     var nextID: UInt64 = 1
@@ -61,9 +63,11 @@ public actor PeerManager {
 
     /// - Parameters:
     ///   - transport: how peers are reached (`ObolP2P`'s TCP transport, or an in-memory one).
+    ///   - metrics: makes the peer, byte and discouragement metrics (`docs/OPERATIONS.md`).
     public init(configuration: PeerManagerConfiguration, params: ChainParams, chain: ChainActor,
                 mempool: MempoolActor, transport: any PeerTransport, clock: any NodeClock,
-                logger: Logger = Logger(label: "obol.peers")) {
+                logger: Logger = Logger(label: "obol.peers"), metrics: any MetricsFactory = MetricsSystem.factory) {
+        self.metrics = PeerMetrics(factory: metrics)
         self.configuration = configuration
         self.params = params
         self.chain = chain

@@ -74,7 +74,9 @@ final class PeerOutbox: Sendable {
     }
 
     /// The writer wrote `messages`: their bytes leave the count, and waiting servers may go on.
-    func written(_ messages: [Message], now: Duration) {
+    /// Returns those bytes.
+    @discardableResult
+    func written(_ messages: [Message], now: Duration) -> Int {
         let size = messages.reduce(0) { $0 + Self.frameSize($1) }
         let waiters = state.withLock { s in
             s.bytes -= size
@@ -85,6 +87,7 @@ final class PeerOutbox: Sendable {
             return s.roomWaiters
         }
         for waiter in waiters { waiter.resume() }
+        return size
     }
 
     /// Returns once at most half the budget is queued (or the outbox is closed).

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case missingBlock
         /// The store was written in a format this version does not read.
         case unsupportedFormat
+        /// Another process has the store open.
+        case locked
         /// Any other failure of the database engine.
         case database
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ObolCore
 
 /// Applies a `ChainStore`'s writes off the caller's thread (a serial
@@ -22,10 +23,12 @@ public final class StoreWriter: Sendable {
     public let store: any ChainStore
     private let shared: Shared
 
+    /// `metrics` makes the write backlog and flush-time metrics (`docs/OPERATIONS.md`).
     public init(store: any ChainStore, retryInterval: Duration = .milliseconds(250),
-                logger: Logger = Logger(label: "obol.store")) {
+                logger: Logger = Logger(label: "obol.store"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
-        shared = Shared(store: store, retryInterval: retryInterval, logger: logger)
+        shared = Shared(store: store, retryInterval: retryInterval, logger: logger,
+                        metrics: StoreMetrics(factory: metrics))
     }
 
     /// Writes still queued get one more attempt at once, even if a failed
@@ -42,7 +45,12 @@ public final class StoreWriter: Sendable {
 
     public func enqueue(contentsOf writes: [StoreWrite]) {
         guard !writes.isEmpty else { return }
-        shared.locked { $0.append(writes) }
+        let metrics = shared.metrics
+        // Set under the lock, so that the gauge never shows an older count last.
+        shared.locked { state in
+            state.append(writes)
+            metrics.queued(state.queue.count)
+        }
         shared.schedule(retryNow: false)
     }
 
@@ -225,11 +233,13 @@ private final class Shared: @unchecked Sendable {
     private let store: any ChainStore
     private let retryInterval: Duration
     private let logger: Logger
+    let metrics: StoreMetrics
 
-    init(store: any ChainStore, retryInterval: Duration, logger: Logger) {
+    init(store: any ChainStore, retryInterval: Duration, logger: Logger, metrics: StoreMetrics) {
         self.store = store
         self.retryInterval = retryInterval
         self.logger = logger
+        self.metrics = metrics
     }
 
     func locked<T>(_ body: (inout WriterState) -> T) -> T {
@@ -271,9 +281,11 @@ private final class Shared: @unchecked Sendable {
                 return state.queue.map(\.write)
             }
             guard let batch else { return }
+            let started = ContinuousClock.now
             do {
                 try store.write(batch)
             } catch {
+                metrics.failedBatch()
                 let (waiters, closed, attempt) = locked { ($0.failed(error), $0.closed, $0.failures) }
                 for waiter in waiters { waiter.resume(throwing: error) }
                 if closed {
@@ -289,7 +301,11 @@ private final class Shared: @unchecked Sendable {
                 }
                 return
             }
-            let done = locked { $0.wrote(batch.count) }
+            metrics.wroteBatch(in: started.duration(to: .now))
+            let done = locked { state in
+                defer { metrics.queued(state.queue.count) }
+                return state.wrote(batch.count)
+            }
             for waiter in done { waiter.resume() }
         }
     }
