@@ -42,7 +42,8 @@ struct ProgressDisplay {
         var parts: [String] = []
         if let barWidth {
             let filled = Int((fraction * Double(barWidth)).rounded(.down))
-            parts.append("[" + String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled) + "]")
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled)
+            parts.append("[\(bar)]")
         }
         parts.append(String(format: "%3d%%", Int((fraction * 100).rounded(.down))))
         parts.append("\(progress.replayed)/\(progress.total) blocks")

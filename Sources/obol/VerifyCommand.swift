@@ -44,7 +44,8 @@ struct VerifyCommand: ParsableCommand {
         let summary = "\(result.blocksReplayed) blocks replayed to tip \(result.tip) at height \(result.height), "
             + Self.count(result.sideEntriesChecked, "entry", "entries") + " off the best chain checked"
             + (result.blocksBeyondTip > 0
-                ? ", " + Self.count(result.blocksBeyondTip, "valid block", "valid blocks") + " beyond the tip (reconnected at start-up)"
+                ? ", " + Self.count(result.blocksBeyondTip, "valid block", "valid blocks")
+                    + " beyond the tip (reconnected at start-up)"
                 : "")
         if result.isClean {
             print("verify: ok: \(summary); integrity_check ok")

@@ -55,7 +55,9 @@ extension VerificationRun {
         for address in Set(stored.keys).union(replayed.keys).sorted() {
             switch (stored[address], replayed[address]) {
             case let (s?, r?):
-                if s.balance != r.balance { disagree("accounts", "\(address) balance \(s.balance) stored, \(r.balance) replayed") }
+                if s.balance != r.balance {
+                    disagree("accounts", "\(address) balance \(s.balance) stored, \(r.balance) replayed")
+                }
                 if s.nonce != r.nonce { disagree("accounts", "\(address) nonce \(s.nonce) stored, \(r.nonce) replayed") }
                 if s.locks != r.locks {
                     disagree("accounts", "\(address) maturity locks \(Self.describe(s.locks)) stored, "

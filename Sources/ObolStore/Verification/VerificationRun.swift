@@ -139,7 +139,8 @@ struct VerificationRun {
         do {
             try replay.addSideEntry(entry, body: body?.hash == entry.hash ? body : nil)
         } catch {
-            disagree("blocks", "\(entry.hash) at height \(entry.height), off the best chain, breaks a consensus rule: \(error)")
+            disagree("blocks",
+                     "\(entry.hash) at height \(entry.height), off the best chain, breaks a consensus rule: \(error)")
         }
         sideEntriesChecked += 1
         checkRow(row, replayed: replay.tree.entry(entry.hash)!, onBestChain: false)
@@ -153,7 +154,9 @@ struct VerificationRun {
     private mutating func checkRow(_ row: StoreSnapshot.BlockRow, replayed: BlockIndexEntry, onBestChain: Bool) {
         let stored = row.entry
         let name = "\(stored.hash) at height \(stored.height)"
-        if stored.header.hash != stored.hash { disagree("blocks", "row \(stored.hash) holds the header of \(stored.header.hash)") }
+        if stored.header.hash != stored.hash {
+            disagree("blocks", "row \(stored.hash) holds the header of \(stored.header.hash)")
+        }
         if row.storedHeight != Int64(bitPattern: stored.height) {
             disagree("blocks", "\(name): height \(row.storedHeight) stored, \(stored.height) replayed")
         }
