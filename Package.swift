@@ -185,7 +185,10 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "ObolSimulationTests", dependencies: ["ObolSimulation"], swiftSettings: settings),
-        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
+        // The verify command's tests edit a node's store with GRDB directly.
+        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels",
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
 )
