@@ -51,7 +51,7 @@ public struct StoreVerifier: Sendable {
                 guard try db.tableExists("meta"), try db.tableExists("blocks") else {
                     throw StoreError(.notInitialized, "\(path) is an SQLite database but not an Obol chain store")
                 }
-                var snapshot = StoreSnapshot(db)
+                let snapshot = StoreSnapshot(db)
                 guard let tip = try snapshot.tip() else {
                     throw StoreError(.notInitialized, "\(path) holds no chain (the store is empty)")
                 }
