@@ -55,4 +55,12 @@ enum IdleSocket {
         if got < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
         return false
     }
+
+    /// Writes `request` on `fd` and reads once: the bytes of the answer's start (0 when none came).
+    static func exchange(_ fd: Int32, _ request: String) -> Int {
+        let bytes = Array(request.utf8)
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { return 0 }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        return max(0, buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) })
+    }
 }
