@@ -31,6 +31,13 @@ extension BanPeerRequest: StrictRequestBody {
     static let fields: [String: BodyField] = ["address": .string, "duration": .integer(max: .max), "reason": .string]
 }
 
+extension TrackerRequest: StrictRequestBody {
+    static let fields: [String: BodyField] = [
+        "nodeId": .string, "address": .string, "network": .integer(max: UInt64(UInt32.max)),
+        "timestamp": .integer(max: .max), "proof": .string,
+    ]
+}
+
 extension RequestParsing {
     /// The request's body decoded as JSON: 413 `body-too-large` over `limit` bytes (declared or streamed),
     /// 400 `invalid-body` when it cannot be read, 400 `invalid-json` when it is not a JSON object or a
