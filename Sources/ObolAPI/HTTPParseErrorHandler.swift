@@ -6,8 +6,9 @@ import ObolAPIModels
 /// Answers a request SwiftNIO's HTTP parser refuses (an unknown method, a bad `Content-Length`, a
 /// malformed chunked body after the route has answered) with a JSON 400 `bad-request` and closes the
 /// connection, where Hummingbird would answer a bare 400. It sits between the parser and the
-/// HTTP-types codec; `HTTPParseErrorHandler.Installer` puts it there. While a route is still answering
-/// a request, the error is left to it (a broken body ends `request.body` with an error: `invalid-body`).
+/// HTTP-types codec; `HTTPParseErrorHandler.Installer` puts it there. An error behind a complete request
+/// (pipelined garbage) is answered once that request is; one inside a body still arriving is left to the
+/// route (it ends `request.body` with an error: `invalid-body`).
 final class HTTPParseErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -16,25 +17,48 @@ final class HTTPParseErrorHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Requests whose response has not ended.
     private var unanswered = 0
+    /// Whether a request's body is still arriving (a parse error now ends the route's `request.body`).
+    private var bodyOpen = false
+    /// A parse error that came while a complete request waited for its answer: answered after it.
+    private var deferred: HTTPParserError?
     private var refused = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !refused else { return }
-        if case .head = unwrapInboundIn(data) { unanswered += 1 }
+        guard !refused, deferred == nil else { return }
+        switch unwrapInboundIn(data) {
+        case .head: unanswered += 1; bodyOpen = true
+        case .end: bodyOpen = false
+        case .body: break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+        let ends = if case .end = unwrapOutboundIn(data) { true } else { false }
         context.write(data, promise: promise)
+        guard ends else { return }
+        unanswered = max(0, unanswered - 1)
+        if unanswered == 0, let error = deferred { refuse(context: context, error) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parseError = error as? HTTPParserError, unanswered == 0, !refused else {
+        guard let parseError = error as? HTTPParserError, !refused, deferred == nil else {
             context.fireErrorCaught(error)
             return
         }
+        if unanswered == 0 {
+            refuse(context: context, parseError)
+        } else if !bodyOpen {
+            deferred = parseError
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    /// Writes the JSON 400 and closes the connection.
+    private func refuse(context: ChannelHandlerContext, _ parseError: HTTPParserError) {
         refused = true
+        deferred = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(ErrorResponse(code: "bad-request",
