@@ -18,17 +18,18 @@ cd "$(dirname "$0")/.."
 obol="${1:-.build/debug/obol}"
 examples="${OBOL_API_CHECK_EXAMPLES:-25}"
 version="3.39.16"
+hypothesis="6.120.0"  # newer ones break schemathesis 3.39 (AttributeError: 'many' object has no attribute 'more')
 venv=.venv-schemathesis
 host=127.0.6.1
 
 [ -x "$obol" ] || { echo "api-check: no obol binary at $obol (build first)" >&2; exit 2; }
 
-if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version"; then
+if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version" || ! "$venv/bin/pip" show hypothesis 2>/dev/null | grep -q "^Version: $hypothesis$"; then
   python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null \
     || OBOL_EXTRA_PACKAGES=python3-venv scripts/install-deps.sh
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version" "hypothesis==$hypothesis"
 fi
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("'"$host"'", 0)); print(s.getsockname()[1]); s.close()')"
