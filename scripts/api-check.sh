@@ -47,7 +47,7 @@ curl -fsS "http://$host:$port/status" >/dev/null || { echo "api-check: the node 
 
 "$venv/bin/st" run docs/openapi.yaml \
   --base-url "http://$host:$port" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --exclude-tag tracker --exclude-operation-id connectPeer \
   --data-generation-method all \
   --hypothesis-max-examples "$examples" --hypothesis-derandomize \

@@ -5,7 +5,8 @@ import Logging
 /// `APIError` as it is, Hummingbird's own errors (no route, body too large)
 /// with their status, and anything else as a 500 that is logged. A request
 /// with no route whose path `routes` serves with other methods is answered
-/// 405 `method-not-allowed` with an `Allow` header. An answer to HEAD has no body.
+/// 405 `method-not-allowed` with an `Allow` header; a query parameter the route does not read, 400
+/// `invalid-parameter`. An answer to HEAD has no body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
 
@@ -13,6 +14,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let response: Response
         do {
+            let names = request.uri.queryParameters.map { String($0.key) }
+            let (unknown, known) = routes.unknownQueryParameters(request.method, request.uri.path, names)
+            if let first = unknown.first {
+                let allowed = known.isEmpty ? "this route takes none" : "allowed: \(known.sorted().joined(separator: ", "))"
+                throw APIError.badRequest("invalid-parameter",
+                                          "unknown query parameter \"\(RequestParsing.clip(first))\"; \(allowed)")
+            }
             return try await next(request, context)
         } catch let error as APIError {
             response = error.response

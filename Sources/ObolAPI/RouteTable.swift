@@ -2,12 +2,25 @@ import Hummingbird
 
 /// The routes a router serves, by method and path pattern (`/blocks/:id`), kept beside the router so
 /// that a request for a known path with a method it does not serve is answered 405 with an `Allow`
-/// header (Hummingbird's router answers it 404). Every GET route also answers HEAD.
+/// header (Hummingbird's router answers it 404), and a query parameter the route does not read is
+/// answered 400. Every GET route also answers HEAD.
 struct RouteTable: Sendable {
-    private var patterns: [(method: HTTPRequest.Method, components: [Substring])] = []
+    private var patterns: [(method: HTTPRequest.Method, components: [Substring], query: Set<String>)] = []
 
-    mutating func add(_ method: HTTPRequest.Method, _ path: String) {
-        patterns.append((method, Self.components(path)))
+    /// A route and the query parameters it reads (any other is refused).
+    mutating func add(_ method: HTTPRequest.Method, _ path: String, query: Set<String> = []) {
+        patterns.append((method, Self.components(path), query))
+    }
+
+    /// The query parameters of `query` that the route serving `method` on `path` does not read (HEAD as
+    /// GET), in order; empty when there is no such route.
+    func unknownQueryParameters(_ method: HTTPRequest.Method, _ path: String, _ query: [String]) -> (unknown: [String], known: Set<String>) {
+        let method = method == .head ? .get : method
+        let components = Self.components(path)
+        guard let route = patterns.first(where: { $0.method == method && Self.matches($0.components, components) }) else {
+            return ([], [])
+        }
+        return (query.filter { !route.query.contains($0) }, route.query)
     }
 
     /// The methods some route serves on `path`, HEAD included with GET, in a stable order; empty when

@@ -33,8 +33,10 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     var table = RouteTable()
     func get(_ path: String) { table.add(.get, path) }
     func post(_ path: String) { table.add(.post, path) }
-    for path in ["/", "/status", "/metrics", "/blocks", "/blocks/:id", "/transactions/:txid", "/accounts/:address",
-                 "/mempool", "/peers", "/peers/bans", "/peers/discouraged"] { get(path) }
+    for path in ["/", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
+                 "/peers/discouraged"] { get(path) }
+    table.add(.get, "/blocks", query: ["from", "limit", "order"])
+    table.add(.get, "/accounts/:address", query: ["limit"])
     for path in ["/transactions", "/peers", "/peers/bans"] { post(path) }
     table.add(.delete, "/peers/bans/:address")
 

@@ -65,7 +65,7 @@ extension APIError {
 public func buildTrackerRouter(backend: some TrackerBackend, maxBodySize: Int = 4_096) -> Router<BasicRequestContext> {
     var table = RouteTable()
     table.add(.get, "/tracker")
-    table.add(.get, "/tracker/peers")
+    table.add(.get, "/tracker/peers", query: ["count", "exclude"])
     for action in ["register", "heartbeat", "leave"] { table.add(.post, "/tracker/\(action)") }
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware(routes: table))

@@ -139,6 +139,22 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("/blocks?=false", #"unknown query parameter ""; allowed: from, limit, order"#),
+        ("/blocks?limit=2&page=3", #"unknown query parameter "page"; allowed: from, limit, order"#),
+        ("/status?verbose=1", #"unknown query parameter "verbose"; this route takes none"#),
+    ])
+    func unknownQueryParametersAre400(uri: String, message: String) async throws {
+        try await withRouter { client in
+            let response = try await client.get(uri)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "invalid-parameter")
+            #expect(response.errorMessage == message)
+            let head = try await client.execute(uri: uri, method: .head)
+            #expect(head.status == .badRequest)
+        }
+    }
+
     @Test func hugeLimitsAreCappedAndHeightsPastTheTipClamp() async throws {
         try await withRouter { client in
             let huge = "99999999999999999999999999"
