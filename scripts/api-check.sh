@@ -3,8 +3,9 @@
 # its chain in memory on 127.0.6.1 (no peers, no mining) and runs schemathesis
 # against docs/openapi.yaml, a bounded and derandomized number of examples per
 # operation, with the checks not_a_server_error, status_code_conformance,
-# content_type_conformance and response_schema_conformance. Exits non-zero on
-# any failure. Builds nothing: give the obol binary (default .build/debug/obol).
+# content_type_conformance, response_schema_conformance and negative_data_rejection
+# (invalid requests must be refused). Exits non-zero on any failure. Builds
+# nothing: give the obol binary (default .build/debug/obol).
 #
 #   scripts/api-check.sh [path/to/obol]
 #
