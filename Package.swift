@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // C
@@ -187,7 +188,10 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "ObolSimulationTests", dependencies: ["ObolSimulation"], swiftSettings: settings),
-        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels"], swiftSettings: settings),
+        // The verify command's tests edit a node's store with GRDB directly.
+        .testTarget(name: "ObolCLITests", dependencies: ["ObolCore", "ObolWallet", "ObolAPIModels",
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
 )

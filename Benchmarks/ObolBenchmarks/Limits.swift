@@ -41,8 +41,8 @@ enum LimitMetric {
     /// libsecp256k1's own `ecdsa_verify` benchmark (`bench_verify` in
     /// src/bench.c; Benchmarks/tools/bench-verify.c runs it in C) parses the
     /// public key and the signature in every iteration: this is that loop,
-    /// on one thread, per CPU second. Its rate here (about 25 k/s) is the
-    /// issue's "about 25 k ECDSA verifications/s".
+    /// on one thread, per CPU second. Its rate here is about 25 k/s, the
+    /// figure usually quoted for libsecp256k1 0.2.0 on one core.
     static let rawOneCoreWithParse = larger("Raw parse + verify, 1 core (#/s, CPU time)")
     static let versusCoresTimesRawWithParse = larger("vs cores × raw parse + verify 1 core (%)")
     static let versusRawAllCoresWithParse = larger("vs raw parse + verify on all cores, same run (%)")
@@ -201,7 +201,7 @@ private final class Counter: Sendable {
 /// The raw libsecp256k1 rates on the fixture's signatures.
 struct RawRates {
     /// secp256k1_ecdsa_verify on pre-parsed keys and signatures, one thread,
-    /// per CPU second: the "raw verifications/s".
+    /// per CPU second: the strictest "raw verifications/s".
     var oneCore: Double
     /// The same on every core at once, per wall second: what the machine
     /// gives right now (other sessions' load included).

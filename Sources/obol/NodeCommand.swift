@@ -12,7 +12,7 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node: the chain, the mempool, the HTTP API and, with --mine, a miner."
     )
 
-    @Option(help: "Network: devnet, test, or the path of a JSON chain spec.")
+    @Option(help: NetworkOption.help)
     var network: String = "devnet"
 
     @Option(name: .customLong("data-dir"), help: "Where the chain is stored (default: ~/.obol/<network>). Use ':memory:' to keep it in memory.")
@@ -89,7 +89,7 @@ struct NodeCommand: AsyncParsableCommand {
         let prometheus = PrometheusMetrics()
         MetricsSystem.bootstrap(prometheus.factory)
         let logger = Logger(label: "obol")
-        let params = try loadParams()
+        let params = try NetworkOption.params(network)
         let directory = try dataDirectory(for: params)
         // Checked before anything is created: a bad host or a taken port is one line, and leaves no files.
         if httpPort != 0, let problem = ListenCheck.problem(host: httpHost, port: httpPort) {
@@ -136,24 +136,6 @@ struct NodeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-    }
-
-    private func loadParams() throws -> ChainParams {
-        if let preset = ChainParams.preset(named: network) { return preset }
-        guard FileManager.default.fileExists(atPath: network) else {
-            throw CommandFailure("--network '\(network)' is neither devnet, test nor a chain spec file")
-        }
-        let json: Data
-        do {
-            json = try Data(contentsOf: URL(fileURLWithPath: network))
-        } catch {
-            throw CommandFailure("cannot read the chain spec '\(network)': \(error.localizedDescription)")
-        }
-        do {
-            return try ChainParams.load(json: json)
-        } catch {
-            throw CommandFailure("chain spec '\(network)' is not valid: \(error)")
-        }
     }
 
     private func dataDirectory(for params: ChainParams) throws -> String? {

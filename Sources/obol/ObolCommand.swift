@@ -8,7 +8,7 @@ struct ObolCommand: AsyncParsableCommand {
         abstract: "Obol: a peer-to-peer proof-of-work cryptocurrency node.",
         subcommands: [NodeCommand.self, WalletCommand.self, SpecCommand.self, TuneCommand.self, TrackerCommand.self,
                       SimulateCommand.self,
-                      AttackCommand.self]
+                      AttackCommand.self, VerifyCommand.self]
     )
 
     static func main() async {
