@@ -20,7 +20,8 @@ public struct APIServer: Service {
                 metrics: (@Sendable () -> String)? = nil) {
         application = Application(
             router: buildRouter(backend: backend, options: options, metrics: metrics),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [HTTPParseErrorHandler.Installer()],
+                                                 idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "obol",
                 availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),

@@ -38,19 +38,21 @@ enum RequestParsing {
         return .hash(hash)
     }
 
-    /// An optional unsigned integer query parameter.
+    /// An optional query parameter of decimal digits only (no sign, no spaces); a value past
+    /// `UInt64.max` reads as `UInt64.max` (every use clamps: a limit is capped, a height past the tip
+    /// is the tip).
     static func uint(_ request: Request, _ name: String) throws(APIError) -> UInt64? {
         guard let text = request.uri.queryParameters[name[...]] else { return nil }
-        guard let value = UInt64(text) else {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw .badRequest("invalid-parameter", "\(name) must be a non-negative integer, got \"\(clip(text))\"")
         }
-        return value
+        return UInt64(text) ?? .max
     }
 
     /// `limit`: 1 or more (default `defaultValue`); values above `max` are capped.
     static func limit(_ request: Request, default defaultValue: Int, max: Int) throws(APIError) -> Int {
         guard let value = try uint(request, "limit") else { return min(defaultValue, max) }
-        guard value >= 1 else { throw .badRequest("invalid-parameter", "limit must be at least 1") }
+        guard value >= 1 else { throw .badRequest("invalid-parameter", "limit must be at least 1, got 0") }
         return Int(min(value, UInt64(max)))
     }
 

@@ -20,8 +20,9 @@ import Hummingbird
 /// | `GET /peers/discouraged` | `DiscouragedPeerListResponse` |
 /// | `GET /metrics` | the node's metrics in the Prometheus text format (`metrics`), or 404 without it |
 ///
-/// Every error is JSON `{"error": {"code", "message"}}`: 400 for malformed
-/// input, 404 for unknown things, 413 for a body over `options.maxBodySize`;
+/// Every GET route answers HEAD too. Every error is JSON `{"error": {"code", "message"}}`: 400 for
+/// malformed input, 404 for unknown things, 405 with `Allow` for a method a known path does not serve,
+/// 413 for a body over `options.maxBodySize`;
 /// `APIError.refused` gives the statuses of peer refusals.
 /// `docs/openapi.yaml` describes the same routes.
 ///
@@ -29,8 +30,18 @@ import Hummingbird
 public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(),
                         metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
-    let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: JSONErrorMiddleware())
+    var table = RouteTable()
+    func get(_ path: String) { table.add(.get, path) }
+    func post(_ path: String) { table.add(.post, path) }
+    for path in ["/", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
+                 "/peers/discouraged"] { get(path) }
+    table.add(.get, "/blocks", query: ["from", "limit", "order"])
+    table.add(.get, "/accounts/:address", query: ["limit"])
+    for path in ["/transactions", "/peers", "/peers/bans"] { post(path) }
+    table.add(.delete, "/peers/bans/:address")
+
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: JSONErrorMiddleware(routes: table))
     router.get("/") { _, _ in WebWallet.response }
     router.get("/status") { _, _ in await routes.status() }
     router.get("/metrics") { _, _ in try MetricsRoute.response(metrics) }

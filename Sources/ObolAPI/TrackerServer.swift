@@ -63,8 +63,12 @@ extension APIError {
 /// | `POST /tracker/register`, `/tracker/heartbeat`, `/tracker/leave` | 204, or the refusal's status |
 /// | `GET /tracker/peers?count=&exclude=` | `TrackerPeersResponse` |
 public func buildTrackerRouter(backend: some TrackerBackend, maxBodySize: Int = 4_096) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: JSONErrorMiddleware())
+    var table = RouteTable()
+    table.add(.get, "/tracker")
+    table.add(.get, "/tracker/peers", query: ["count", "exclude"])
+    for action in ["register", "heartbeat", "leave"] { table.add(.post, "/tracker/\(action)") }
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: JSONErrorMiddleware(routes: table))
     router.get("/tracker") { _, _ in JSONResponse.make(backend.info) }
     for action in ["register", "heartbeat", "leave"] {
         router.post("/tracker/\(action)") { request, _ throws(APIError) -> Response in
