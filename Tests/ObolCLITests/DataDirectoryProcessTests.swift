@@ -16,7 +16,7 @@ struct DataDirectoryProcessTests {
                                                     "--listen", "127.0.0.21:19341"])
         defer { kill(first.processIdentifier, SIGKILL) }
         try #require(await ObolProcessTests.eventually(30) { ObolProcessTests.accepts(host: "127.0.0.21", port: 19341) })
-        let second = try ObolProcessTests.obol(["node", "--network", "test", "--data-dir", directory, "--http-port", "0",
+        let second = try await ObolProcessTests.obol(["node", "--network", "test", "--data-dir", directory, "--http-port", "0",
                                                 "--listen", "127.0.0.22:19341"], timeout: 30)
         #expect(second.status != 0)
         #expect(second.stderr.contains("another process has"), "\(second.stderr)")
@@ -40,7 +40,7 @@ struct DataDirectoryProcessTests {
             (["--http-host", "nowhere.invalid", "--http-port", "18431"], "--http-host 'nowhere.invalid' is not an address"),
         ] {
             let directory = Self.temporaryPath("ports")
-            let result = try ObolProcessTests.obol(["node", "--network", "test", "--data-dir", directory, "--mine",
+            let result = try await ObolProcessTests.obol(["node", "--network", "test", "--data-dir", directory, "--mine",
                                                     "--threads", "1"] + arguments, timeout: 30)
             #expect(result.status != 0)
             #expect(result.stderr.contains(words), "\(result.stderr)")
@@ -49,17 +49,17 @@ struct DataDirectoryProcessTests {
         }
     }
 
-    @Test func dataDirectoryFlagsAreCheckedFirst() throws {
+    @Test func dataDirectoryFlagsAreCheckedFirst() async throws {
         let file = Self.temporaryPath("file")
         #expect(FileManager.default.createFile(atPath: file, contents: Data("not a directory".utf8)))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let isFile = try ObolProcessTests.obol(["node", "--data-dir", file, "--mine", "--http-port", "0"])
+        let isFile = try await ObolProcessTests.obol(["node", "--data-dir", file, "--mine", "--http-port", "0"])
         #expect(isFile.status != 0)
         #expect(isFile.stderr.contains("is a file, not a directory"), "\(isFile.stderr)")
-        let empty = try ObolProcessTests.obol(["node", "--data-dir", ""])
+        let empty = try await ObolProcessTests.obol(["node", "--data-dir", ""])
         #expect(empty.status != 0)
         #expect(empty.stderr.contains("--data-dir is empty"), "\(empty.stderr)")
-        let network = try ObolProcessTests.obol(["node", "--network", "mainnet", "--data-dir", ":memory:", "--http-port", "0"])
+        let network = try await ObolProcessTests.obol(["node", "--network", "mainnet", "--data-dir", ":memory:", "--http-port", "0"])
         #expect(network.status != 0)
         #expect(network.stderr.contains("--network 'mainnet'"))
         #expect(!network.stderr.contains("Usage"), "one line, no usage text: \(network.stderr)")

@@ -28,7 +28,17 @@ import Testing
 
     /// Runs `obol` with `arguments` to completion; a process still running after `timeout` seconds is killed
     /// (a command that should have failed at once must not hang the run).
-    static func obol(_ arguments: [String], timeout: Double = 60, environment: [String: String] = [:]) throws -> Output {
+    /// Blocking waits run on a thread of their own, never on the test pool's few threads (which other tests'
+    /// timers need).
+    static func obol(_ arguments: [String], timeout: Double = 60, environment: [String: String] = [:]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runObol(arguments, timeout: timeout, environment: environment) })
+            }
+        }
+    }
+
+    private static func runObol(_ arguments: [String], timeout: Double, environment: [String: String]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: obolPath)
         process.arguments = arguments
@@ -104,23 +114,23 @@ import Testing
 
         let alloc = dir.appendingPathComponent("alloc.json").path
         let mine = dir.appendingPathComponent("me.json").path
-        #expect(try Self.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc]).status == 0)
-        #expect(try Self.obol(["wallet", "new", "--key-file", mine]).status == 0)
-        let address = try Self.obol(["wallet", "address", "--key-file", mine]).stdout
+        #expect(try await Self.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc]).status == 0)
+        #expect(try await Self.obol(["wallet", "new", "--key-file", mine]).status == 0)
+        let address = try await Self.obol(["wallet", "address", "--key-file", mine]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let recipient = try #require(Address(address))
 
-        let sent = try Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url])
+        let sent = try await Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url])
         #expect(sent.status == 0, "send failed: \(sent.stderr)")
         #expect(sent.stderr.contains("sent 2.5 OBOL") && sent.stderr.contains("with a fee of 0.00001 OBOL"))
         #expect(await Self.eventually(30) {
             (try? await client.account(recipient))?.balance == 250_000_000
         }, "the transfer is confirmed")
-        let balance = try Self.obol(["wallet", "balance", "--key-file", mine, "--node", url])
+        let balance = try await Self.obol(["wallet", "balance", "--key-file", mine, "--node", url])
         #expect(balance.stdout.contains("2.5"))
 
         // A refused transfer: more than the balance.
-        let refused = try Self.obol(["wallet", "send", "--key-file", mine, "--to", address, "--amount", "1000", "--node", url])
+        let refused = try await Self.obol(["wallet", "send", "--key-file", mine, "--to", address, "--amount", "1000", "--node", url])
         #expect(refused.status != 0)
         #expect(refused.stderr.split(separator: "\n").count == 1, "one clear line: \(refused.stderr)")
 
@@ -140,11 +150,11 @@ import Testing
         #expect(await Self.waitForExit(restarted, seconds: 20))
     }
 
-    @Test func badFlagsGiveOneLineAndAnError() throws {
-        let result = try Self.obol(["node", "--http-port", "99999"])
+    @Test func badFlagsGiveOneLineAndAnError() async throws {
+        let result = try await Self.obol(["node", "--http-port", "99999"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--http-port"))
-        let address = try Self.obol(["node", "--miner-address", "obol1notanaddress", "--mine"])
+        let address = try await Self.obol(["node", "--miner-address", "obol1notanaddress", "--mine"])
         #expect(address.status != 0)
         #expect(address.stderr.contains("not a valid obol address"))
     }
@@ -156,8 +166,8 @@ import Testing
         (["--listen", "127.0.0.2:9333", "--no-listen"], "--no-listen"),
         (["--max-connections", "-1"], "--max-connections"),
     ])
-    func badPeerFlagsGiveOneLine(arguments: [String], flag: String) throws {
-        let result = try Self.obol(["node", "--data-dir", ":memory:", "--http-port", "0"] + arguments)
+    func badPeerFlagsGiveOneLine(arguments: [String], flag: String) async throws {
+        let result = try await Self.obol(["node", "--data-dir", ":memory:", "--http-port", "0"] + arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(flag), "\(result.stderr)")
     }
@@ -176,18 +186,18 @@ import Testing
         (["attack", "--target", "127.0.0.2:9333", "--from", "127.0.0.250"], "--from"),
         (["attack", "--target", "127.0.0.2:9333", "--attacks", "bad-signature,teleport"], "teleport"),
     ])
-    func badSimulateTrackerAttackFlagsGiveOneLine(arguments: [String], flag: String) throws {
-        let result = try Self.obol(arguments)
+    func badSimulateTrackerAttackFlagsGiveOneLine(arguments: [String], flag: String) async throws {
+        let result = try await Self.obol(arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(flag), "\(result.stderr)")
     }
 
-    @Test func simulatePrintsItsFiguresAndWritesCSVAndSVG() throws {
+    @Test func simulatePrintsItsFiguresAndWritesCSVAndSVG() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("obol-sim-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("sim.csv").path, svg = directory.appendingPathComponent("sim.svg").path
-        let result = try Self.obol(["simulate", "--nodes", "40", "--blocks", "5", "--latency", "10-20ms", "--csv", csv, "--svg", svg])
+        let result = try await Self.obol(["simulate", "--nodes", "40", "--blocks", "5", "--latency", "10-20ms", "--csv", csv, "--svg", svg])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("blocks mined: 5"), "\(result.stdout)")
         #expect(result.stdout.contains("propagation: p50"))
@@ -202,21 +212,21 @@ import Testing
         defer { kill(first.processIdentifier, SIGKILL) }
         // Only once the first node holds the port: a second node started before it would take the port itself.
         try #require(await Self.eventually(30) { Self.accepts(host: "127.0.0.5", port: port) })
-        let result = try Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
+        let result = try await Self.obol(["node", "--network", "test", "--data-dir", ":memory:", "--http-port", "0",
                                     "--listen", "127.0.0.5:\(port)"], timeout: 30)
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot listen on 127.0.0.5:\(port)"), "\(result.stderr)")
     }
 
-    @Test func miningFlagsWithoutMineAreRefused() throws {
-        let result = try Self.obol(["node", "--threads", "2", "--data-dir", ":memory:", "--http-port", "0"])
+    @Test func miningFlagsWithoutMineAreRefused() async throws {
+        let result = try await Self.obol(["node", "--threads", "2", "--data-dir", ":memory:", "--http-port", "0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("only apply with --mine"))
     }
 
     /// A chain spec with a field out of range stops the node before it opens
     /// anything, with one line that names the field and no usage text.
-    @Test func aBadChainSpecIsOneLineNamingTheField() throws {
+    @Test func aBadChainSpecIsOneLineNamingTheField() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-spec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -225,7 +235,7 @@ import Testing
         params.medianTimeSpan = 9_223_372_036_854_775_807
         let spec = dir.appendingPathComponent("spec.json")
         try JSONEncoder().encode(params).write(to: spec)
-        let result = try Self.obol(["node", "--network", spec.path, "--data-dir", dir.appendingPathComponent("data").path,
+        let result = try await Self.obol(["node", "--network", spec.path, "--data-dir", dir.appendingPathComponent("data").path,
                                     "--http-port", "0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("medianTimeSpan: must be 1 to 1000 blocks"))
@@ -234,8 +244,8 @@ import Testing
     }
 
     @Test(arguments: ["1e308h", "0s", "-5s", "8d", "200h", "nan", "infs"])
-    func tuneRefusesBlockTimesOutOfRange(_ text: String) throws {
-        let result = try Self.obol(["tune", "--block-time=\(text)"])
+    func tuneRefusesBlockTimesOutOfRange(_ text: String) async throws {
+        let result = try await Self.obol(["tune", "--block-time=\(text)"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("is not a duration from 1ms to 168h"))
     }
@@ -252,7 +262,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("wallet.json").path
         try Keystore.create(at: keyPath, key: PrivateKey.generate())
-        let result = try Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
+        let result = try await Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
                                     ChainParams.devnet.genesisAllocationAddress.description, "--amount", "1",
                                     "--node", "http://127.0.0.1:\(stub.port)"])
         #expect(result.status != 0)
@@ -281,9 +291,9 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func balanceShowsTheSpendablePartAndWhenNewCoinsMature() throws {
+    func balanceShowsTheSpendablePartAndWhenNewCoinsMature() async throws {
         let stub = try Self.maturingAccountStub(connections: 1)
-        let result = try Self.obol(["wallet", "balance", "--address", ChainParams.test.genesisAllocationAddress.description,
+        let result = try await Self.obol(["wallet", "balance", "--address", ChainParams.test.genesisAllocationAddress.description,
                                     "--node", "http://127.0.0.1:\(stub.port)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Balance: 60 OBOL"))
@@ -294,13 +304,13 @@ import Testing
     /// More than the spendable part but within the balance: refused before
     /// anything is signed or submitted, saying when the coins mature.
     @Test(.timeLimit(.minutes(1)))
-    func sendRefusesNewlyMinedCoinsBeforeSigning() throws {
+    func sendRefusesNewlyMinedCoinsBeforeSigning() async throws {
         let stub = try Self.maturingAccountStub(connections: 3)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-mature-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("wallet.json").path
         try Keystore.create(at: keyPath, key: PrivateKey.generate())
-        let result = try Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
+        let result = try await Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
                                     ChainParams.test.genesisAllocationAddress.description, "--amount", "20",
                                     "--node", "http://127.0.0.1:\(stub.port)"])
         #expect(result.status != 0)
@@ -310,8 +320,8 @@ import Testing
         #expect(result.stdout.isEmpty, "no txid: nothing was submitted")
     }
 
-    @Test func unreachableNodeIsOneLine() throws {
-        let result = try Self.obol(["wallet", "balance", "--node", "http://127.0.0.1:1", "--address",
+    @Test func unreachableNodeIsOneLine() async throws {
+        let result = try await Self.obol(["wallet", "balance", "--node", "http://127.0.0.1:1", "--address",
                                     ChainParams.devnet.genesisAllocationAddress.description])
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot reach node"))

@@ -50,12 +50,12 @@ struct TwoNodeProcessTests {
         // A transfer sent to the follower is mined by the miner.
         let alloc = dir.appendingPathComponent("alloc.json").path
         let me = dir.appendingPathComponent("me.json").path
-        _ = try ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc])
-        _ = try ObolProcessTests.obol(["wallet", "new", "--key-file", me])
-        let address = try ObolProcessTests.obol(["wallet", "address", "--key-file", me]).stdout
+        _ = try await ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc])
+        _ = try await ObolProcessTests.obol(["wallet", "new", "--key-file", me])
+        let address = try await ObolProcessTests.obol(["wallet", "address", "--key-file", me]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let recipient = try #require(Address(address))
-        let sent = try ObolProcessTests.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "3",
+        let sent = try await ObolProcessTests.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "3",
                                               "--node", urlB])
         #expect(sent.status == 0, "\(sent.stderr)")
         let clientA = try NodeClient(url: urlA)

@@ -28,14 +28,14 @@ import Testing
         node.terminate()
         #expect(await Tool.waitForExit(node, seconds: 20))
 
-        let clean = try Tool.obol(["verify", "--data-dir", data, "--network", "test"])
+        let clean = try await Tool.obol(["verify", "--data-dir", data, "--network", "test"])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.hasPrefix("verify: ok: "), "\(clean.stdout)")
 
         try Self.edit(data + "/chain.sqlite",
                       "UPDATE accounts SET balance = balance + 500 WHERE address = (SELECT MIN(address) FROM accounts)")
 
-        let edited = try Tool.obol(["verify", "--data-dir", data, "--network", "test"])
+        let edited = try await Tool.obol(["verify", "--data-dir", data, "--network", "test"])
         #expect(edited.status == 1)
         let lines = edited.stdout.split(separator: "\n")
         #expect(lines.count == 2, "\(edited.stdout)")
@@ -50,12 +50,12 @@ import Testing
         try queue.close()
     }
 
-    @Test func aDirectoryWithoutAStoreIsOneLine() throws {
+    @Test func aDirectoryWithoutAStoreIsOneLine() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-verify-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
 
-        let result = try Tool.obol(["verify", "--data-dir", dir.path])
+        let result = try await Tool.obol(["verify", "--data-dir", dir.path])
 
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -63,13 +63,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing was created")
     }
 
-    @Test func aFileThatIsNotAStoreIsOneLine() throws {
+    @Test func aFileThatIsNotAStoreIsOneLine() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-verify-junk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(repeating: 0x41, count: 4096).write(to: dir.appendingPathComponent("chain.sqlite"))
 
-        let result = try Tool.obol(["verify", "--data-dir", dir.path])
+        let result = try await Tool.obol(["verify", "--data-dir", dir.path])
 
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
