@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: the C hash kernels against
-# their scalar reference (every kernel, every lane), the Swift test suites, then
+# their scalar reference (every kernel, every lane), the Swift test suites, every libFuzzer
+# target for 3 s (scripts/fuzz.sh: an AddressSanitizer build in .build-fuzz), then
 # the demo network with two attackers (processes, TCP and Noise on 127.0.3.x/127.0.4.x),
 # which must end converged with every attack refused.
 set -euo pipefail
@@ -10,4 +11,5 @@ command -v python3 >/dev/null || OBOL_EXTRA_PACKAGES=python3 scripts/install-dep
 Tests/CSHA256Harness/run.sh --no-bench
 swift build --build-tests
 swift test --skip-build
+scripts/fuzz.sh 3
 python3 scripts/demo.py --nodes 4 --attackers 2 --blocks 20 --duration 600 --obol .build/debug/obol
