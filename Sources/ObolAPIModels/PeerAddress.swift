@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ObolAPIModels
 
 /// A peer's address as the API accepts it: `HOST:PORT`, `[IPv6]:PORT`, or a host alone (`HOST`, `IPv6`,
 /// `[IPv6]`), which only bans use.

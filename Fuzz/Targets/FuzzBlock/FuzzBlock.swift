@@ -8,7 +8,7 @@ import ObolWire
 @main enum FuzzBlock {
     static func main() {
         Fuzz.run { data, size in
-            check(Fuzz.bytes(data, size))
+            FuzzBlock.check(Fuzz.bytes(data, size))
             return 0
         }
     }

@@ -9,7 +9,7 @@ import ObolWire
 @main enum FuzzBlockHeader {
     static func main() {
         Fuzz.run { data, size in
-            check(Fuzz.bytes(data, size))
+            FuzzBlockHeader.check(Fuzz.bytes(data, size))
             return 0
         }
     }

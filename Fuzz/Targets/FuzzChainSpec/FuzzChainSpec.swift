@@ -9,7 +9,7 @@ import ObolCore
 @main enum FuzzChainSpec {
     static func main() {
         Fuzz.run { data, size in
-            check(Data(Fuzz.bytes(data, size)))
+            FuzzChainSpec.check(Data(Fuzz.bytes(data, size)))
             return 0
         }
     }

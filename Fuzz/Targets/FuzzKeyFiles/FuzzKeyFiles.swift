@@ -11,7 +11,7 @@ import ObolWire
 @main enum FuzzKeyFiles {
     static func main() {
         Fuzz.run { data, size in
-            check(Fuzz.bytes(data, size))
+            FuzzKeyFiles.check(Fuzz.bytes(data, size))
             return 0
         }
     }

@@ -9,7 +9,7 @@ import ObolWire
 @main enum FuzzNoiseFrames {
     static func main() {
         Fuzz.run { data, size in
-            check(Fuzz.bytes(data, size))
+            FuzzNoiseFrames.check(Fuzz.bytes(data, size))
             return 0
         }
     }

@@ -8,23 +8,26 @@ import ObolWire
 ///    responder;  3. transport stream bytes, received by the responder once the handshake is complete.
 ///
 /// Properties: message 1 (no key yet) is accepted exactly when it holds a 32-byte key, and its payload is the
-/// rest; a refused message leaves the reader's state as it was, so the genuine message is still accepted
+/// rest; the responder answers it, or refuses a low-order key with `invalidPublicKey`; a refused message leaves the reader's state as it was, so the genuine message is still accepted
 /// after it; transport bytes in two pieces give the same plaintext, or fail, as in one.
 @main enum FuzzNoiseHandshake {
     static let noise = NoiseFixture.shared
 
     static func main() {
         Fuzz.run { data, size in
-            let bytes = Fuzz.bytes(data, size)
-            guard let selector = bytes.first else { return 0 }
-            let message = Array(bytes.dropFirst())
-            switch selector % 4 {
-            case 0: readMessage1(message)
-            case 1: readInstead(message, of: noise.message2, state: noise.initiatorBeforeMessage2)
-            case 2: readInstead(message, of: noise.message3, state: noise.responderBeforeMessage3)
-            default: receiveTransport(message)
-            }
+            FuzzNoiseHandshake.check(Fuzz.bytes(data, size))
             return 0
+        }
+    }
+
+    static func check(_ bytes: [UInt8]) {
+        guard let selector = bytes.first else { return }
+        let message = Array(bytes.dropFirst())
+        switch selector % 4 {
+        case 0: readMessage1(message)
+        case 1: readInstead(message, of: noise.message2, state: noise.initiatorBeforeMessage2)
+        case 2: readInstead(message, of: noise.message3, state: noise.responderBeforeMessage3)
+        default: receiveTransport(message)
         }
     }
 
@@ -34,7 +37,13 @@ import ObolWire
         Fuzz.require((read != nil) == (message.count >= 32), "message 1 is accepted when it holds a key")
         guard let read else { return }
         Fuzz.require(read.payload == Array(message.dropFirst(32)), "message 1's payload follows the key")
-        Fuzz.require((try? responder.writeMessage()) != nil, "the responder answers an accepted message 1")
+        // Message 1 carries the initiator's ephemeral key in the clear; the first DH (writing message 2)
+        // is where a low-order key is refused.
+        do {
+            _ = try responder.writeMessage()
+        } catch {
+            Fuzz.require(error == .invalidPublicKey, "the responder answers message 1 unless its key is unusable")
+        }
     }
 
     static func readInstead(_ message: [UInt8], of genuine: [UInt8], state: HandshakeState) {

@@ -12,7 +12,7 @@ import ObolWire
 
     static func main() {
         Fuzz.run { data, size in
-            check(Fuzz.bytes(data, size))
+            FuzzWireFrames.check(Fuzz.bytes(data, size))
             return 0
         }
     }
