@@ -53,7 +53,7 @@ for target in "${targets[@]}"; do
     result=ok
     if [ "$status" -ne 0 ]; then
         artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
-        reason=$(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|ALARM|Fatal error|.*fuzz property violated)' "$log" || true)
+        reason=$(grep -m1 -E '^(==[0-9]+== ?ERROR|SUMMARY|ALARM|.*Fatal error)' "$log" || true)
         result="FAILED (exit $status): ${reason:-see $log}; input: ${artifact:-none saved}"
         failed+=("$target")
     fi
