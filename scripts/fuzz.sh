@@ -6,6 +6,7 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. scripts/fuzz.sh 3, scripts/fuzz.sh 600 FuzzBlock
 #
+# FUZZ_RUNS=N also stops each target after N inputs (for a long run that aims at a number of executions).
 # Findings are kept in .build-fuzz/fuzz-findings/<target>/, logs in .build-fuzz/fuzz-logs/<target>.log.
 # Replay one input: SWIFT_BACKTRACE=enable=no .build-fuzz/release/<target> <input file>
 set -euo pipefail
@@ -46,7 +47,7 @@ for target in "${targets[@]}"; do
     start=$SECONDS
     status=0
     SWIFT_BACKTRACE=enable=no "$bin/$target" "$corpus" \
-        -max_total_time="$seconds" -detect_leaks=1 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -detect_leaks=1 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$findings/$target/" >"$log" 2>&1 || status=$?
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
