@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ObolStore", targets: ["ObolStore"]),
         .library(name: "Obol", targets: ["Obol"]),
         .library(name: "ObolWallet", targets: ["ObolWallet"]),
+        .library(name: "ObolAPIModels", targets: ["ObolAPIModels"]),
         .library(name: "ObolTracker", targets: ["ObolTracker"]),
         .executable(name: "obol", targets: ["obol"]),
     ],

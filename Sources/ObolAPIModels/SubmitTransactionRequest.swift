@@ -84,7 +84,7 @@ public struct SubmitTransactionRequest: Codable, Sendable, Hashable {
         }
         guard let recipient = Address(toText) else {
             throw InvalidRequest(code: "invalid-address",
-                                 message: "to: \"\(Self.clip(toText))\" is not a valid obol address (wrong prefix, length or checksum)")
+                                 message: "to: \"\(InvalidRequest.clip(toText))\" is not a valid obol address (wrong prefix, length or checksum)")
         }
         guard let data = Hex.decode(self.data ?? "") else {
             throw InvalidRequest(code: "invalid-hex", message: "data: not an even-length hex string")
@@ -104,11 +104,6 @@ public struct SubmitTransactionRequest: Codable, Sendable, Hashable {
         guard let value else { throw InvalidRequest(code: "invalid-request", message: "missing field \"\(name)\"") }
         return value
     }
-
-    /// Echoes at most 100 characters of user input in a message.
-    static func clip(_ text: String) -> String {
-        text.count <= 100 ? text : String(text.prefix(100)) + "…"
-    }
 }
 
 /// A request that is malformed before any rule of the node is consulted
@@ -123,4 +118,9 @@ public struct InvalidRequest: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// Echoes at most 100 characters of user input in a message.
+    static func clip(_ text: some StringProtocol) -> String {
+        text.count <= 100 ? String(text) : String(text.prefix(100)) + "…"
+    }
 }

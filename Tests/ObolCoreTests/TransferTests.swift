@@ -78,6 +78,18 @@ import Testing
         }
     }
 
+    /// Found by the FuzzTransfer target: the decoder takes any 33 bytes as the sender's key (checking the point
+    /// costs a decompression, which the signature check does anyway), so such a transfer decodes, re-encodes
+    /// to the same bytes, and is refused only by its signature.
+    @Test func senderKeyOffTheCurveDecodesButNeverVerifies() throws {
+        var bytes = chain.transfer(to: recipient, amount: 10).encoded
+        bytes[1 + 4] = 0x05  // the sender key's prefix byte: neither 02 nor 03
+        let transfer = try Transfer(decoding: bytes)
+        #expect(transfer.encoded == bytes)
+        #expect(throws: KeyError.invalidPublicKey) { try PublicKey(bytes: transfer.sender.bytes) }
+        #expect(!transfer.hasValidSignature)
+    }
+
     @Test func totalCostIsNilOnOverflow() {
         #expect(chain.transfer(to: recipient, amount: .max - 1_000, fee: 1_000).totalCost == .max)
         #expect(chain.transfer(to: recipient, amount: .max - 999, fee: 1_000).totalCost == nil)

@@ -20,6 +20,20 @@ struct PeerEndpointTests {
         #expect(PeerEndpoint(text) == nil)
     }
 
+    /// Found by the FuzzAPIRequests target: "[[]:2" parsed to the host "[", which printed as "[:2" and did not
+    /// parse back, so a tracker could list an address no node could read.
+    @Test(arguments: ["[[]:2", "[a[]:9333", "a]b:9333", "[]]:9333", "[[::1]]:9333"])
+    func refusesBracketsInsideTheHost(text: String) {
+        #expect(PeerEndpoint(text) == nil)
+    }
+
+    @Test(arguments: ["127.0.0.2:9333", "[::1]:19333", "[node.example]:1", "Node.Example:65535", "[::ffff:1.2.3.4]:80",
+                      "a_b-c:7", "1.2.3:4", "%:5", "[%:]:5"])
+    func printsToTextThatParsesBack(text: String) throws {
+        let endpoint = try #require(PeerEndpoint(text))
+        #expect(PeerEndpoint(endpoint.description) == endpoint)
+    }
+
     @Test func aBareHostTakesTheDefaultPort() {
         #expect(PeerEndpoint("127.0.0.7", defaultPort: 9333) == PeerEndpoint(host: "127.0.0.7", port: 9333))
         #expect(PeerEndpoint("[::1]", defaultPort: 9333) == PeerEndpoint(host: "::1", port: 9333))

@@ -9,7 +9,8 @@ public struct PeerEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     /// Parses `HOST:PORT` or `[IPv6]:PORT`; nil when the form or the port (1…65535) is wrong. With
-    /// `defaultPort`, a bare host takes that port.
+    /// `defaultPort`, a bare host takes that port. What it accepts, `description` prints to text that parses
+    /// to the same endpoint.
     public init?(_ text: String, defaultPort: Int? = nil) {
         var host: Substring
         var port: Substring?
@@ -29,7 +30,10 @@ public struct PeerEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
             host = Substring(text)
             port = nil
         }
-        guard !host.isEmpty, host.count <= 255, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
+        // No bracket in a host: `description` brackets hosts with a colon only, so "[[]:2" (host "[") would
+        // print as "[:2", which does not parse.
+        guard !host.isEmpty, host.count <= 255,
+              !host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "[" || $0 == "]" }) else { return nil }
         let number: Int
         if let port {
             guard port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(port) else { return nil }

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ObolAPIModels
 
 /// A peer's address as the API accepts it: `HOST:PORT`, `[IPv6]:PORT`, or a host alone (`HOST`, `IPv6`,
 /// `[IPv6]`), which only bans use.
@@ -26,7 +25,7 @@ public struct PeerAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`; a malformed address throws `invalid-peer-address` with what is wrong.
     public init(_ text: String) throws(InvalidRequest) {
         func invalid(_ why: String) -> InvalidRequest {
-            InvalidRequest(code: "invalid-peer-address", message: "\"\(RequestParsing.clip(text))\" is not a peer address: \(why)")
+            InvalidRequest(code: "invalid-peer-address", message: "\"\(InvalidRequest.clip(text))\" is not a peer address: \(why)")
         }
         guard !text.isEmpty else { throw invalid("it is empty") }
         let host: String

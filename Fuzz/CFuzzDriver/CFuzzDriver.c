@@ -1,0 +1,2 @@
+// Declarations only (CFuzzDriver.h); libFuzzer itself is linked by -sanitize=fuzzer.
+#include "CFuzzDriver.h"
