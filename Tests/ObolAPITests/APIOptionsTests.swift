@@ -89,14 +89,15 @@ extension APIOptionsTests {
             defer { close(idle) }
             // One request answered on it first: the server has surely accepted and counted it (several queued
             // connections may be accepted in one go), and its idle time starts after the answer.
-            #expect(IdleSocket.exchange(idle, "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") > 0)
+            #expect(await IdleSocket.onThread { IdleSocket.exchange(idle, "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") } > 0)
             let started = ContinuousClock.now
             let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/status")!)
             let served = ContinuousClock.now - started
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
             #expect(!data.isEmpty)
             #expect(served >= .milliseconds(900), "served after \(served), while the idle connection held the only slot")
-            #expect(IdleSocket.waitForClose(idle, timeout: .seconds(1)), "the idle connection was closed first")
+            #expect(await IdleSocket.onThread { IdleSocket.waitForClose(idle, timeout: .seconds(1)) },
+                    "the idle connection was closed first")
             group.cancelAll()
             try await group.waitForAll()
         }

@@ -63,4 +63,11 @@ enum IdleSocket {
         var buffer = [UInt8](repeating: 0, count: 4096)
         return max(0, buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) })
     }
+
+    /// Runs blocking socket calls on a thread of their own, off the test pool (whose threads the server needs).
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
 }
