@@ -154,7 +154,11 @@ public final class Node: Service, Sendable {
                 }
                 if let peers = self.peers {
                     group.addTask {
-                        do { try await peers.run() } catch {
+                        do {
+                            try await peers.run()
+                        } catch is CancellationError {
+                            // Shutdown: the listener's loop ends by cancellation, which is no failure.
+                        } catch {
                             self.logger.error("the peer layer stopped: \(error)")
                         }
                     }
