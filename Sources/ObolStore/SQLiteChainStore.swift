@@ -77,6 +77,8 @@ public final class SQLiteChainStore: ChainStore {
 
     /// Throws `StoreError(.locked)` when another process has the store in `dataDirectory` open, so a node can
     /// refuse before it creates anything. A directory that does not exist is in nobody's use.
+    /// Call it before this process opens that store: the lock is a POSIX record lock, which closing any
+    /// descriptor of the lock file releases for the whole process.
     public static func checkNotInUse(dataDirectory: URL) throws(StoreError) {
         guard FileManager.default.fileExists(atPath: dataDirectory.path) else { return }
         _ = try StoreLock(databasePath: dataDirectory.appendingPathComponent(fileName).path)
