@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import ObolCore
 import ServiceLifecycle
 
 /// The HTTP API as a swift-service-lifecycle `Service`: add it to the node's
@@ -14,12 +15,13 @@ public struct APIServer: Service {
     ///   - onListening: called once the socket is bound, with its port.
     ///   - metrics: exports the metrics `GET /metrics` answers with (Prometheus text); nil answers 404.
     ///     Last, so that a trailing closure is still `onListening`.
+    ///   - walletAddress: the node wallet's address, whose changes `GET /events` tells of.
     public init(backend: some NodeBackend, host: String = "127.0.0.1", port: Int = 8080,
                 options: APIOptions = .init(), logger: Logger = Logger(label: "obol.api"),
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in },
-                metrics: (@Sendable () -> String)? = nil) {
+                metrics: (@Sendable () -> String)? = nil, walletAddress: Address? = nil) {
         application = Application(
-            router: buildRouter(backend: backend, options: options, metrics: metrics),
+            router: buildRouter(backend: backend, options: options, metrics: metrics, walletAddress: walletAddress),
             server: .http1(configuration: .init(additionalChannelHandlers: [HTTPParseErrorHandler.Installer()],
                                                  idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
             configuration: ApplicationConfiguration(

@@ -1,10 +1,12 @@
 import Hummingbird
+import ObolCore
 
 /// The node's HTTP routes over `backend`:
 ///
 /// | route | answer |
 /// |---|---|
 /// | `GET /` | the read-only web wallet (HTML) |
+/// | `GET /events` | server-sent events: `tip`, `mempool`, `wallet` (`EventsRoute`); 503 past `options.maxEventClients` |
 /// | `GET /status` | `StatusResponse` |
 /// | `GET /blocks?from=&limit=&order=` | `BlockListResponse` (newest first by default) |
 /// | `GET /blocks/{hash-or-height}` | `BlockResponse` |
@@ -27,13 +29,16 @@ import Hummingbird
 /// `docs/openapi.yaml` describes the same routes.
 ///
 /// `metrics` exports the node's metrics for `GET /metrics` (the `Obol` module's `PrometheusMetrics.emit`).
+/// `walletAddress` is the node wallet's address: `GET /events` tells of changes involving it.
 public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(),
-                        metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
+                        metrics: (@Sendable () -> String)? = nil,
+                        walletAddress: Address? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
+    let events = EventsRoute(backend: backend, walletAddress: walletAddress, options: options)
     var table = RouteTable()
     func get(_ path: String) { table.add(.get, path) }
     func post(_ path: String) { table.add(.post, path) }
-    for path in ["/", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
+    for path in ["/", "/events", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
                  "/peers/discouraged"] { get(path) }
     table.add(.get, "/blocks", query: ["from", "limit", "order"])
     table.add(.get, "/accounts/:address", query: ["limit"])
@@ -43,6 +48,7 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware(routes: table))
     router.get("/") { _, _ in WebWallet.response }
+    router.get("/events") { _, _ in try events.response() }
     router.get("/status") { _, _ in await routes.status() }
     router.get("/metrics") { _, _ in try MetricsRoute.response(metrics) }
     router.get("/blocks") { request, _ in try await routes.blocks(request) }
