@@ -19,8 +19,7 @@ enum WebWallet {
         Response(status: .ok,
                  headers: [.contentType: "text/html; charset=utf-8",
                            .contentSecurityPolicy: contentSecurityPolicy,
-                           .xContentTypeOptions: "nosniff",
-                           .referrerPolicy: "no-referrer"],
+                           .xContentTypeOptions: "nosniff"],
                  body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -32,6 +31,7 @@ enum WebWallet {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
 <title>Obol node</title>
 
 """#
