@@ -37,10 +37,10 @@ struct WalletRoutes<Backend: NodeBackend>: Sendable {
         let wallet = try authorized(request)
         let limit = try RequestParsing.limit(request, default: Self.defaultListing,
                                              max: min(Self.maxListing, options.maxPageSize))
-        let pending = await backend.mempool(involving: wallet.address, limit: limit)
+        let pending = await backend.mempool(involving: wallet.address, limit: limit).prefix(limit)
             .map { TransactionResponse(transfer: $0) }
-        let confirmed = await backend.account(wallet.address, recentLimit: limit - pending.count).recent
-            .prefix(limit - pending.count)
+        let room = max(0, limit - pending.count)
+        let confirmed = await backend.account(wallet.address, recentLimit: room).recent.prefix(room)
             .map { TransactionResponse($0.transaction, blockHash: $0.location.blockHash, height: $0.location.height) }
         return JSONResponse.make(WalletTransactionsResponse(address: wallet.address, transactions: pending + confirmed))
     }
