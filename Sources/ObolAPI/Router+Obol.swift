@@ -19,6 +19,9 @@ import Hummingbird
 /// | `DELETE /peers/bans/{address}` | 204, or 404 when the host is not banned |
 /// | `GET /peers/discouraged` | `DiscouragedPeerListResponse` |
 /// | `GET /metrics` | the node's metrics in the Prometheus text format (`metrics`), or 404 without it |
+/// | `GET /wallet` | `WalletResponse` (token required) |
+/// | `GET /wallet/transactions?limit=` | `WalletTransactionsResponse` (token required) |
+/// | `POST /wallet/send` | 202 `WalletSendResponse`, 409 `nonce-changed`, or 422 with the rule (token required) |
 ///
 /// Every GET route answers HEAD too. Every error is JSON `{"error": {"code", "message"}}`: 400 for
 /// malformed input, 404 for unknown things, 405 with `Allow` for a method a known path does not serve,
@@ -27,9 +30,13 @@ import Hummingbird
 /// `docs/openapi.yaml` describes the same routes.
 ///
 /// `metrics` exports the node's metrics for `GET /metrics` (the `Obol` module's `PrometheusMetrics.emit`).
-public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(),
+/// `wallet` is the key the `/wallet` routes sign with and the token they require
+/// (`Authorization: Bearer`; 401 `unauthorized` without it); nil answers them 404 `no-wallet`.
+/// Every other route is open.
+public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(), wallet: NodeWallet? = nil,
                         metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
+    let walletRoutes = WalletRoutes(backend: backend, options: options, wallet: wallet)
     var table = RouteTable()
     func get(_ path: String) { table.add(.get, path) }
     func post(_ path: String) { table.add(.post, path) }
@@ -37,7 +44,9 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
                  "/peers/discouraged"] { get(path) }
     table.add(.get, "/blocks", query: ["from", "limit", "order"])
     table.add(.get, "/accounts/:address", query: ["limit"])
-    for path in ["/transactions", "/peers", "/peers/bans"] { post(path) }
+    get("/wallet")
+    table.add(.get, "/wallet/transactions", query: ["limit"])
+    for path in ["/transactions", "/peers", "/peers/bans", "/wallet/send"] { post(path) }
     table.add(.delete, "/peers/bans/:address")
 
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -65,5 +74,8 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     router.delete("/peers/bans/:address") { _, context in
         try await routes.unban(RequestParsing.pathParameter(context, "address"))
     }
+    router.get("/wallet") { request, _ in try await walletRoutes.summary(request) }
+    router.get("/wallet/transactions") { request, _ in try await walletRoutes.transactions(request) }
+    router.post("/wallet/send") { request, _ in try await walletRoutes.send(request) }
     return router
 }
