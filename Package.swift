@@ -122,6 +122,7 @@ let package = Package(
 
         // Umbrella for embedders: a full node with its API.
         .target(name: "Obol", dependencies: ["ObolNode", "ObolStore", "ObolAPI", "ObolCore", "ObolP2P", "ObolWire", "ObolTracker",
+                                             "ObolFiles",
                                              .product(name: "Metrics", package: "swift-metrics"),
                                              .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: settings),

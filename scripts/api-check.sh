@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Checks the HTTP API against its specification: starts a test-network node with
-# its chain in memory on 127.0.6.1 (no peers, no mining) and runs schemathesis
+# its chain in a temporary directory on 127.0.6.1 (no peers, no mining), holding a
+# new throwaway wallet (--wallet), and runs schemathesis
 # against docs/openapi.yaml, a bounded and derandomized number of examples per
 # operation, with the checks not_a_server_error, status_code_conformance,
 # content_type_conformance, response_schema_conformance and negative_data_rejection
-# (invalid requests must be refused). Exits non-zero on any failure. Builds
+# (invalid requests must be refused). The wallet routes need the node's token: curl
+# first checks that they answer 401 (with WWW-Authenticate: Bearer) without it, then
+# schemathesis sends the token from DATA_DIR/api.token with every request
+# (-H "Authorization: Bearer ..."), so the wallet routes are fuzzed past the check;
+# the throwaway wallet holds no coins, so a send that passes the form checks is
+# refused with 422. Exits non-zero on any failure. Builds
 # nothing: give the obol binary (default .build/debug/obol).
 #
 #   scripts/api-check.sh [path/to/obol]
@@ -36,9 +42,12 @@ fi
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("'"$host"'", 0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp)"
-"$obol" node --network test --data-dir :memory: --http-host "$host" --http-port "$port" --no-listen >"$log" 2>&1 &
+work="$(mktemp -d)"
+"$obol" wallet new --key-file "$work/wallet.json" >/dev/null
+"$obol" node --network test --data-dir "$work/data" --wallet "$work/wallet.json" \
+  --http-host "$host" --http-port "$port" --no-listen >"$log" 2>&1 &
 node=$!
-trap 'kill "$node" 2>/dev/null; wait "$node" 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill "$node" 2>/dev/null; wait "$node" 2>/dev/null; rm -f "$log"; rm -rf "$work"' EXIT
 
 for _ in $(seq 1 100); do
   curl -fsS "http://$host:$port/status" >/dev/null 2>&1 && break
@@ -47,8 +56,17 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://$host:$port/status" >/dev/null || { echo "api-check: the node did not answer" >&2; cat "$log" >&2; exit 1; }
 
+token="$(cat "$work/data/api.token")"
+[ "${#token}" -eq 64 ] || { echo "api-check: no 64-digit token in $work/data/api.token" >&2; exit 1; }
+unauthorized="$(curl -sS -o /dev/null -D - "http://$host:$port/wallet" | tr -d '\r')"
+grep -q '^HTTP/1.1 401' <<<"$unauthorized" && grep -qi '^www-authenticate: Bearer$' <<<"$unauthorized" \
+  || { echo "api-check: GET /wallet without the token is not 401 with WWW-Authenticate: Bearer:" >&2; echo "$unauthorized" >&2; exit 1; }
+[ "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://$host:$port/wallet")" = 200 ] \
+  || { echo "api-check: GET /wallet with the token is not 200" >&2; exit 1; }
+
 "$venv/bin/st" run docs/openapi.yaml \
   --base-url "http://$host:$port" \
+  -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --exclude-tag tracker --exclude-operation-id connectPeer --exclude-operation-id getEvents \
   --data-generation-method all \

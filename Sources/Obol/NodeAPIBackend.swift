@@ -75,11 +75,12 @@ public struct NodeAPIBackend: NodeBackend {
 
 extension APIServer {
     /// The HTTP API of `node`; with `metrics`, `GET /metrics` answers with its export
-    /// (`PrometheusMetrics.emit`).
-    public init(node: Node, host: String = "127.0.0.1", port: Int = 8080,
+    /// (`PrometheusMetrics.emit`); with `wallet`, the `/wallet` routes sign with its key for whoever
+    /// shows its token.
+    public init(node: Node, host: String = "127.0.0.1", port: Int = 8080, wallet: NodeWallet? = nil,
                 logger: Logger = Logger(label: "obol.api"),
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }, metrics: (@Sendable () -> String)? = nil) {
-        self.init(backend: NodeAPIBackend(node: node), host: host, port: port, logger: logger,
+        self.init(backend: NodeAPIBackend(node: node), host: host, port: port, wallet: wallet, logger: logger,
                   onListening: onListening, metrics: metrics)
     }
 }

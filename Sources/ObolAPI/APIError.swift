@@ -8,11 +8,14 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Headers the response carries besides the JSON content type (`WWW-Authenticate` on a 401).
+    public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, code: String, message: String) {
+    public init(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
@@ -23,7 +26,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
 
     /// The JSON error response.
     public var response: Response {
-        JSONResponse.make(ErrorResponse(code: code, message: message), status: status)
+        var response = JSONResponse.make(ErrorResponse(code: code, message: message), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 
     // MARK: The errors the routes use

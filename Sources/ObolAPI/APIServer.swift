@@ -1,7 +1,6 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
-import ObolCore
 import ServiceLifecycle
 
 /// The HTTP API as a swift-service-lifecycle `Service`: add it to the node's
@@ -12,16 +11,16 @@ public struct APIServer: Service {
     /// - Parameters:
     ///   - host: the address to bind; the default serves only this machine.
     ///   - port: 0 picks a free port, which `onListening` reports.
+    ///   - wallet: the key and token the `/wallet` routes use; nil answers them 404 `no-wallet`.
     ///   - onListening: called once the socket is bound, with its port.
     ///   - metrics: exports the metrics `GET /metrics` answers with (Prometheus text); nil answers 404.
     ///     Last, so that a trailing closure is still `onListening`.
-    ///   - walletAddress: the node wallet's address, whose changes `GET /events` tells of.
     public init(backend: some NodeBackend, host: String = "127.0.0.1", port: Int = 8080,
-                options: APIOptions = .init(), logger: Logger = Logger(label: "obol.api"),
+                options: APIOptions = .init(), wallet: NodeWallet? = nil, logger: Logger = Logger(label: "obol.api"),
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in },
-                metrics: (@Sendable () -> String)? = nil, walletAddress: Address? = nil) {
+                metrics: (@Sendable () -> String)? = nil) {
         application = Application(
-            router: buildRouter(backend: backend, options: options, metrics: metrics, walletAddress: walletAddress),
+            router: buildRouter(backend: backend, options: options, wallet: wallet, metrics: metrics),
             server: .http1(configuration: .init(additionalChannelHandlers: [HTTPParseErrorHandler.Installer()],
                                                  idleTimeout: .nanoseconds(options.idleTimeout.wholeNanoseconds))),
             configuration: ApplicationConfiguration(

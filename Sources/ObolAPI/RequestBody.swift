@@ -23,6 +23,13 @@ extension SubmitTransactionRequest: StrictRequestBody {
     ]
 }
 
+extension WalletSendRequest: StrictRequestBody {
+    static let fields: [String: BodyField] = [
+        "to": .string, "amount": .integer(max: .max), "fee": .integer(max: .max), "data": .string,
+        "nonce": .integer(max: .max),
+    ]
+}
+
 extension ConnectPeerRequest: StrictRequestBody {
     static let fields: [String: BodyField] = ["address": .string]
 }

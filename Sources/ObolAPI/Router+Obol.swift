@@ -1,5 +1,4 @@
 import Hummingbird
-import ObolCore
 
 /// The node's HTTP routes over `backend`:
 ///
@@ -21,6 +20,9 @@ import ObolCore
 /// | `DELETE /peers/bans/{address}` | 204, or 404 when the host is not banned |
 /// | `GET /peers/discouraged` | `DiscouragedPeerListResponse` |
 /// | `GET /metrics` | the node's metrics in the Prometheus text format (`metrics`), or 404 without it |
+/// | `GET /wallet` | `WalletResponse` (token required) |
+/// | `GET /wallet/transactions?limit=` | `WalletTransactionsResponse` (token required) |
+/// | `POST /wallet/send` | 202 `WalletSendResponse`, 409 `nonce-changed`, or 422 with the rule (token required) |
 ///
 /// Every GET route answers HEAD too. Every error is JSON `{"error": {"code", "message"}}`: 400 for
 /// malformed input, 404 for unknown things, 405 with `Allow` for a method a known path does not serve,
@@ -29,12 +31,14 @@ import ObolCore
 /// `docs/openapi.yaml` describes the same routes.
 ///
 /// `metrics` exports the node's metrics for `GET /metrics` (the `Obol` module's `PrometheusMetrics.emit`).
-/// `walletAddress` is the node wallet's address: `GET /events` tells of changes involving it.
-public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(),
-                        metrics: (@Sendable () -> String)? = nil,
-                        walletAddress: Address? = nil) -> Router<BasicRequestContext> {
+/// `wallet` is the key the `/wallet` routes sign with and the token they require
+/// (`Authorization: Bearer`; 401 `unauthorized` without it); nil answers them 404 `no-wallet`.
+/// Every other route is open. `GET /events` tells of changes involving the wallet's address.
+public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(), wallet: NodeWallet? = nil,
+                        metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
-    let events = EventsRoute(backend: backend, walletAddress: walletAddress, options: options)
+    let walletRoutes = WalletRoutes(backend: backend, options: options, wallet: wallet)
+    let events = EventsRoute(backend: backend, walletAddress: wallet?.address, options: options)
     var table = RouteTable()
     func get(_ path: String) { table.add(.get, path) }
     func post(_ path: String) { table.add(.post, path) }
@@ -42,7 +46,9 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
                  "/peers/discouraged"] { get(path) }
     table.add(.get, "/blocks", query: ["from", "limit", "order"])
     table.add(.get, "/accounts/:address", query: ["limit"])
-    for path in ["/transactions", "/peers", "/peers/bans"] { post(path) }
+    get("/wallet")
+    table.add(.get, "/wallet/transactions", query: ["limit"])
+    for path in ["/transactions", "/peers", "/peers/bans", "/wallet/send"] { post(path) }
     table.add(.delete, "/peers/bans/:address")
 
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -71,5 +77,8 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     router.delete("/peers/bans/:address") { _, context in
         try await routes.unban(RequestParsing.pathParameter(context, "address"))
     }
+    router.get("/wallet") { request, _ in try await walletRoutes.summary(request) }
+    router.get("/wallet/transactions") { request, _ in try await walletRoutes.transactions(request) }
+    router.post("/wallet/send") { request, _ in try await walletRoutes.send(request) }
     return router
 }

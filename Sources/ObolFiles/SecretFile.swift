@@ -57,6 +57,29 @@ public enum SecretFile {
         }
     }
 
+    /// Writes `bytes` to `path` (mode 0600), replacing a file already there in one step, so that `path`
+    /// holds either the old file or all of the new bytes, even after a crash: the bytes go to a new
+    /// temporary file in the same directory (named `prefix` and a random number), which is synced and
+    /// renamed over `path`; the directory is synced last. For secrets made anew at every start (the
+    /// node's API token); a failed rename is reported as the `create` step.
+    public static func replace(_ bytes: [UInt8], at path: String, temporaryPrefix prefix: String)
+        throws(SecretFileError) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let temporary = directory + "/\(prefix)\(UInt64.random(in: 0 ... .max)).tmp"
+        try writeSynced(bytes, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw SecretFileError(.create, code)
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
     /// Creates `file` (never overwriting), writes `bytes` and syncs them; on a
     /// failure after creating it, removes it.
     private static func writeSynced(_ bytes: [UInt8], to file: String) throws(SecretFileError) {

@@ -21,13 +21,19 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: "Port of the HTTP API (0 disables it).")
     var httpPort: Int = 8080
 
-    @Option(name: .customLong("http-host"), help: "Address the HTTP API binds to.")
+    @Option(name: .customLong("http-host"), help: "Address the HTTP API binds to (outside 127.0.0.0/8 and ::1, other machines can reach it).")
     var httpHost: String = "127.0.0.1"
+
+    @Option(help: "A key file whose key the node holds in memory for the /wallet routes of its HTTP API (with --mine and no --miner-address, it mines to it). Each start writes a new API token to DATA_DIR/api.token.")
+    var wallet: String?
+
+    @Flag(name: .customLong("allow-remote-wallet"), help: "Allow --wallet with an --http-host other machines can reach (the token then travels over plain HTTP).")
+    var allowRemoteWallet = false
 
     @Flag(help: "Mine blocks.")
     var mine = false
 
-    @Option(name: .customLong("miner-address"), help: "Where mined coins go (default: the address of PRIVATE_KEY, else a key kept in the data directory).")
+    @Option(name: .customLong("miner-address"), help: "Where mined coins go (default: the --wallet key's address, else the address of PRIVATE_KEY, else a key kept in the data directory).")
     var minerAddress: String?
 
     @Option(help: "Mining threads (default: every core).")
@@ -81,6 +87,22 @@ struct NodeCommand: AsyncParsableCommand {
         if !mine, threads != nil || minerAddress != nil {
             throw ValidationError("--threads and --miner-address only apply with --mine")
         }
+        try validateWallet()
+    }
+
+    /// The node wallet's flags. Refusing a wallet on a reachable host is a `CommandFailure`, one line
+    /// without the usage text, before anything is bound or created.
+    private func validateWallet() throws {
+        guard let wallet else {
+            if allowRemoteWallet { throw ValidationError("--allow-remote-wallet only applies with --wallet") }
+            return
+        }
+        guard !wallet.isEmpty else { throw ValidationError("--wallet is empty: name a key file") }
+        guard httpPort != 0 else { throw ValidationError("--wallet needs the HTTP API, which --http-port 0 disables") }
+        if !allowRemoteWallet, !LoopbackHost.contains(httpHost) {
+            throw CommandFailure("refusing --wallet on --http-host \(httpHost): other machines could reach the "
+                                 + "wallet's routes; bind a loopback address (127.0.0.1), or pass --allow-remote-wallet")
+        }
     }
 
     func run() async throws {
@@ -91,6 +113,11 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = Logger(label: "obol")
         let params = try NetworkOption.params(network)
         let directory = try dataDirectory(for: params)
+        if httpPort != 0, !LoopbackHost.contains(httpHost) {
+            logger.warning("--http-host \(httpHost) is not a loopback address: other machines can reach the HTTP API")
+        }
+        // Read before anything is created: an unreadable key file is one line, and leaves no files.
+        let walletKey = try wallet.map(NodeWalletKey.load(path:))
         // Checked before anything is created: a bad host or a taken port is one line, and leaves no files.
         if httpPort != 0, let problem = ListenCheck.problem(host: httpHost, port: httpPort) {
             throw CommandFailure(problem)
@@ -103,7 +130,7 @@ struct NodeCommand: AsyncParsableCommand {
         var newMinerKey: (key: PrivateKey, path: String)?
         if mine {
             let address: Address
-            (address, newMinerKey) = try resolveMinerAddress(directory: directory)
+            (address, newMinerKey) = try resolveMinerAddress(directory: directory, walletKey: walletKey)
             configuration.mining = MinerConfig(address: address,
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             logger.info("mining", metadata: ["address": "\(address)", "threads": "\(configuration.mining!.threads)"])
@@ -125,9 +152,10 @@ struct NodeCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot write the miner key file \(newMinerKey.path): \(error)")
             }
         }
+        let nodeWallet = try walletKey.map { try startWallet(key: $0, directory: directory, logger: logger) }
         var services: [any Service] = [node]
         if httpPort != 0 {
-            services.append(APIServer(node: node, host: httpHost, port: httpPort, logger: logger,
+            services.append(APIServer(node: node, host: httpHost, port: httpPort, wallet: nodeWallet, logger: logger,
                                       metrics: prometheus.emit))
             logger.info("HTTP API on http://\(httpHost):\(httpPort)")
         }
@@ -144,10 +172,32 @@ struct NodeCommand: AsyncParsableCommand {
         return Keystore.expandTilde("~/.obol/\(params.name)")
     }
 
+    /// The node wallet of `key` with a new API token, written to `DATA_DIR/api.token` (mode 0600, replacing
+    /// the last start's), or logged once at notice level for a node without a data directory. Called once
+    /// the node has opened (and created its data directory). Without --wallet no token is made: the wallet
+    /// routes then answer 404 whatever a client sends.
+    private func startWallet(key: PrivateKey, directory: String?, logger: Logger) throws -> NodeWallet {
+        let wallet = NodeWallet(key: key, token: .random())
+        if let directory {
+            do {
+                let path = try APITokenFile.write(wallet.token, in: directory)
+                logger.notice("wallet \(wallet.address) on the HTTP API; its token is in \(path)")
+            } catch {
+                throw CommandFailure("cannot write the API token file in \(directory): \(error.reason)")
+            }
+        } else {
+            logger.notice("wallet \(wallet.address) on the HTTP API; its token (Authorization: Bearer): \(wallet.token.hex)")
+        }
+        return wallet
+    }
+
     /// Where mined coins go, and a new miner key to write into the data directory once the node has opened
-    /// (so a node that fails to start leaves no key file behind).
-    private func resolveMinerAddress(directory: String?) throws -> (Address, newKey: (key: PrivateKey, path: String)?) {
+    /// (so a node that fails to start leaves no key file behind): --miner-address, else the --wallet key,
+    /// else PRIVATE_KEY, else a key kept in the data directory.
+    private func resolveMinerAddress(directory: String?, walletKey: PrivateKey?)
+        throws -> (Address, newKey: (key: PrivateKey, path: String)?) {
         if let minerAddress, let address = Address(minerAddress) { return (address, nil) }
+        if let walletKey { return (walletKey.publicKey.address, nil) }
         if let hex = ProcessInfo.processInfo.environment["PRIVATE_KEY"] {
             guard let key = try? PrivateKey(hex: hex) else {
                 throw CommandFailure("the PRIVATE_KEY environment variable is not a 64-digit hex secp256k1 private key")

@@ -22,7 +22,8 @@ import Testing
 
     func withEventsRouter(_ backend: FakeBackend, options: APIOptions = quiet, watching address: Address?,
                           _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(backend: backend, options: options, walletAddress: address))
+        let wallet = address == fixture.aliceAddress ? NodeWallet(key: fixture.alice, token: .random()) : nil
+        let app = Application(router: buildRouter(backend: backend, options: options, wallet: wallet))
         try await app.test(.router, body)
     }
 

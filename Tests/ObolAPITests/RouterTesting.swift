@@ -4,10 +4,11 @@ import HummingbirdTesting
 import ObolAPI
 import ObolAPIModels
 
-/// Runs `body` against the router over `backend`, in process (no socket).
-func withRouter(_ backend: FakeBackend = FakeBackend(), options: APIOptions = .init(),
+/// Runs `body` against the router over `backend` (with `wallet` behind the `/wallet` routes), in
+/// process (no socket).
+func withRouter(_ backend: FakeBackend = FakeBackend(), options: APIOptions = .init(), wallet: NodeWallet? = nil,
                 _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let app = Application(router: buildRouter(backend: backend, options: options))
+    let app = Application(router: buildRouter(backend: backend, options: options, wallet: wallet))
     try await app.test(.router, body)
 }
 
