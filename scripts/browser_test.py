@@ -128,7 +128,9 @@ def main():
         txid = by_id("send-result").get_attribute("data-txid")
         print(f"  txid {txid}")
         row = f"#wallet-transactions tr[data-txid='{txid}']"
-        status_of = lambda: [r.get_attribute("data-status") for r in driver.find_elements(By.CSS_SELECTOR, row)]
+        # Read in one script: the list is re-rendered live, so element references would go stale.
+        status_of = lambda: driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(r => r.dataset.status)", row)
         wait_for("the transfer in the wallet's list", lambda: status_of() != [])
         pending_seen = status_of() == ["pending"]
         if pending_seen:
