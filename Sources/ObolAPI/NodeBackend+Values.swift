@@ -118,3 +118,13 @@ public struct TransferRejection: Error, Sendable, Hashable, CustomStringConverti
 
     public var description: String { message }
 }
+
+/// What `NodeBackend.events(watching:bufferingNewest:)` reports, as `GET /events` tells it.
+public enum NodeEvent: Sendable, Hashable {
+    /// The best tip moved.
+    case tip(height: UInt64, hash: Hash256)
+    /// The mempool's contents changed (the route reads the new count).
+    case mempool
+    /// A block or a mempool transfer involves the watched address.
+    case wallet
+}

@@ -75,4 +75,20 @@ public protocol NodeBackend: Sendable {
 
     /// The hosts the node discouraged for misbehaving, the most recent first.
     func discouraged() async -> [DiscouragedRecord]
+
+    // MARK: Events
+
+    /// What happens from now on, for one `GET /events` client: `.tip` when the best tip moves,
+    /// `.mempool` when the mempool's contents change, `.wallet` when a block (connected or
+    /// disconnected) or a mempool transfer involves `address` (never when nil). At most `limit`
+    /// events wait unread, the oldest dropped first: a reader that falls behind loses events, never
+    /// memory. The stream ends when the node stops. The default is a stream that has already ended
+    /// (a backend without events).
+    func events(watching address: Address?, bufferingNewest limit: Int) -> AsyncStream<NodeEvent>
+}
+
+extension NodeBackend {
+    public func events(watching address: Address?, bufferingNewest limit: Int) -> AsyncStream<NodeEvent> {
+        AsyncStream { $0.finish() }
+    }
 }

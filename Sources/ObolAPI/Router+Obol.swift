@@ -5,6 +5,7 @@ import Hummingbird
 /// | route | answer |
 /// |---|---|
 /// | `GET /` | the read-only web wallet (HTML) |
+/// | `GET /events` | server-sent events: `tip`, `mempool`, `wallet` (`EventsRoute`); 503 past `options.maxEventClients` |
 /// | `GET /status` | `StatusResponse` |
 /// | `GET /blocks?from=&limit=&order=` | `BlockListResponse` (newest first by default) |
 /// | `GET /blocks/{hash-or-height}` | `BlockResponse` |
@@ -32,15 +33,16 @@ import Hummingbird
 /// `metrics` exports the node's metrics for `GET /metrics` (the `Obol` module's `PrometheusMetrics.emit`).
 /// `wallet` is the key the `/wallet` routes sign with and the token they require
 /// (`Authorization: Bearer`; 401 `unauthorized` without it); nil answers them 404 `no-wallet`.
-/// Every other route is open.
+/// Every other route is open. `GET /events` tells of changes involving the wallet's address.
 public func buildRouter(backend: some NodeBackend, options: APIOptions = .init(), wallet: NodeWallet? = nil,
                         metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
     let routes = APIRoutes(backend: backend, options: options)
     let walletRoutes = WalletRoutes(backend: backend, options: options, wallet: wallet)
+    let events = EventsRoute(backend: backend, walletAddress: wallet?.address, options: options)
     var table = RouteTable()
     func get(_ path: String) { table.add(.get, path) }
     func post(_ path: String) { table.add(.post, path) }
-    for path in ["/", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
+    for path in ["/", "/events", "/status", "/metrics", "/blocks/:id", "/transactions/:txid", "/mempool", "/peers", "/peers/bans",
                  "/peers/discouraged"] { get(path) }
     table.add(.get, "/blocks", query: ["from", "limit", "order"])
     table.add(.get, "/accounts/:address", query: ["limit"])
@@ -52,6 +54,7 @@ public func buildRouter(backend: some NodeBackend, options: APIOptions = .init()
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware(routes: table))
     router.get("/") { _, _ in WebWallet.response }
+    router.get("/events") { _, _ in try events.response() }
     router.get("/status") { _, _ in await routes.status() }
     router.get("/metrics") { _, _ in try MetricsRoute.response(metrics) }
     router.get("/blocks") { request, _ in try await routes.blocks(request) }

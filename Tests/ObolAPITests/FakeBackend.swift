@@ -13,6 +13,8 @@ actor FakeBackend: NodeBackend {
     private(set) var submitted: [Transfer] = []
     private(set) var peerList: [PeerRecord] = [FakeBackend.inboundPeer, FakeBackend.outboundPeer]
     private(set) var banList: [BanRecord] = [BanRecord(host: "10.0.0.66", until: FakeBackend.now + 3_600, reason: "spam")]
+    /// The events `events(watching:bufferingNewest:)` streams: tests publish into it.
+    nonisolated let eventFeed = FakeEventFeed()
     /// What `connectPeer` and `ban` answer for a host, instead of connecting or banning.
     private var refusals: [String: PeerRefusal.Code] = [:]
 

@@ -51,6 +51,28 @@ public final class EventHub<Event: Sendable>: Sendable {
         add(bufferingPolicy: bufferingPolicy) { include($0) ? $0 : nil }
     }
 
+    /// Calls `deliver` with every event published from now on, on the publisher's side, and
+    /// `onFinish` once when the hub finishes (at once when it already has). For a reader that merges
+    /// several hubs into one stream of its own: `deliver` yields into that stream's continuation (it
+    /// must be that short: it runs inside `publish`). `cancel()` the subscription when done.
+    public func subscribe(_ deliver: @escaping @Sendable (Event) -> Void,
+                          onFinish: @escaping @Sendable () -> Void) -> EventSubscription {
+        let subscriber = Subscriber(deliver: { deliver($0); return false }, finish: onFinish, drops: EventDrops())
+        let id: Int? = state.withLock { s in
+            guard !s.finished else { return nil }
+            defer { s.nextID += 1 }
+            s.subscribers[s.nextID] = subscriber
+            return s.nextID
+        }
+        guard let id else {
+            onFinish()
+            return EventSubscription {}
+        }
+        return EventSubscription { [weak self] in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+    }
+
     private func add<Value: Sendable>(
         bufferingPolicy: AsyncStream<Value>.Continuation.BufferingPolicy,
         _ transform: @escaping @Sendable (Event) -> Value?
@@ -125,4 +147,16 @@ public final class EventDrops: Sendable {
             return c.unseen
         }
     }
+}
+
+/// A subscription made with `EventHub.subscribe(_:onFinish:)`: `cancel()` stops its deliveries.
+public final class EventSubscription: Sendable {
+    private let onCancel: @Sendable () -> Void
+
+    init(onCancel: @escaping @Sendable () -> Void) {
+        self.onCancel = onCancel
+    }
+
+    /// Stops the deliveries (the hub forgets the subscriber); calling it again does nothing more.
+    public func cancel() { onCancel() }
 }

@@ -287,6 +287,13 @@ public actor MempoolActor {
         hub.subscribe(bufferingPolicy: bufferingPolicy)
     }
 
+    /// Calls `deliver` with every mempool event from now on, inside the pool's publishing (keep it
+    /// short), and `onFinish` when the events end: for a reader merging them with other events.
+    public nonisolated func subscribe(_ deliver: @escaping @Sendable (MempoolEvent) -> Void,
+                                      onFinish: @escaping @Sendable () -> Void) -> EventSubscription {
+        hub.subscribe(deliver, onFinish: onFinish)
+    }
+
     /// Ends every subscriber's stream now (`run` does it when it returns).
     public nonisolated func finishEvents() { hub.finish() }
 
