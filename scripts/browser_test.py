@@ -3,6 +3,8 @@
 node). Each step waits with a bound; a failure prints what was expected and exits 1. Screenshots of
 the main states go to --artifacts."""
 import argparse
+import shlex
+import subprocess
 import sys
 import time
 
@@ -26,7 +28,12 @@ def main():
     parser.add_argument("--token", required=True)
     parser.add_argument("--to", required=True, help="the address to send 1.5 OBOL to")
     parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--miner", required=True,
+                        help="the command of a mining node that peers with the wallet's node; started once the "
+                             "transfer is seen pending (the wallet's node does not mine, so it stays pending until then)")
+    parser.add_argument("--miner-log", required=True)
     args = parser.parse_args()
+    miner = None
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -131,21 +138,32 @@ def main():
         # Read in one script: the list is re-rendered live, so element references would go stale.
         status_of = lambda: driver.execute_script(
             "return [...document.querySelectorAll(arguments[0])].map(r => r.dataset.status)", row)
-        wait_for("the transfer in the wallet's list", lambda: status_of() != [])
-        pending_seen = status_of() == ["pending"]
-        if pending_seen:
-            shot("07-pending")
-        else:
-            print("  (the block came first: the transfer was confirmed before it could be seen pending)")
+        wait_for("the transfer listed pending", lambda: status_of() == ["pending"])
+        shot("07-pending")
 
-        run("the transfer is confirmed after a block, without a reload")
+        run("a miner joins; the transfer is confirmed after its block, without a reload")
         marker = driver.execute_script("window.__noReload = true; return window.__noReload")
+        with open(args.miner_log, "w") as log:
+            miner = subprocess.Popen(shlex.split(args.miner), stdout=log, stderr=subprocess.STDOUT)
         wait_for("the transfer to be confirmed", lambda: status_of() == ["confirmed"], timeout=CONFIRM_TIMEOUT)
         if driver.execute_script("return window.__noReload === true") is not True or not marker:
             raise Failure(f"{step}: the page reloaded")
         shot("08-confirmed")
-        if not pending_seen:
-            raise Failure("the transfer was never shown pending (a block confirmed it first)")
+
+        run("the page fits a phone-sized window: nothing scrolls sideways")
+        widths = driver.execute_script(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        if widths[1] > widths[0]:
+            # The outermost elements that stick out (not inside a scrolling box), to say what to fix.
+            culprits = driver.execute_script("""
+                const width = document.documentElement.clientWidth;
+                const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement)
+                    if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e)
+                                 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1))
+                    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);""")
+            raise Failure(f"{step}: the page is {widths[1]} px wide in a {widths[0]} px window: {culprits}")
 
         run("the txid link opens the transaction view")
         by_id("send-result-link").click()
@@ -169,6 +187,12 @@ def main():
         return 1
     finally:
         driver.quit()
+        if miner is not None:
+            miner.terminate()
+            try:
+                miner.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                miner.kill()
 
 
 if __name__ == "__main__":

@@ -9,14 +9,16 @@ extension WebWallet {
            gap: 0.5rem 1rem; align-items: baseline; justify-content: space-between; }
   header h1 { margin: 0; font-size: 1.25rem; }
   #live-status { font-size: 0.85rem; opacity: 0.9; }
-  main { max-width: 72rem; margin: 0 auto; padding: 0.8rem; display: grid; gap: 0.8rem; }
-  @media (min-width: 48rem) { main { grid-template-columns: 1fr 1fr; padding: 1rem 1.5rem; } .wide { grid-column: 1 / -1; } }
+  main { max-width: 72rem; margin: 0 auto; padding: 0.8rem; display: grid; gap: 0.8rem;
+         grid-template-columns: minmax(0, 1fr); }
+  @media (min-width: 48rem) { main { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); padding: 1rem 1.5rem; } .wide { grid-column: 1 / -1; } }
   section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 0.9rem; min-width: 0; }
   h2 { margin: 0 0 0.6rem; font-size: 1.05rem; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0; }
   dt { color: var(--muted); }
   dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; min-width: 0; }
   .table-wrap { overflow-x: auto; }
+  #send-result { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
   th, td { text-align: left; padding: 0.25rem 0.4rem; border-bottom: 1px solid #eee; white-space: nowrap; }
   td.mono, .mono { font-family: ui-monospace, monospace; }
