@@ -5,7 +5,7 @@ import ObolCore
 /// An encrypted key file (version 2), as JSON on disk:
 ///
 /// ```json
-/// {"version": 2, "address": "obol1…", "network": "devnet", "networkID": 184672880,
+/// {"version": 2, "address": "obol1…", "network": "devnet", "networkID": 184671856,
 ///  "kdf": {"name": "scrypt", "log2N": 17, "r": 8, "p": 1, "salt": "<32 bytes hex>"},
 ///  "cipher": {"name": "chacha20-poly1305", "nonce": "<12 bytes hex>"},
 ///  "check": "<32 bytes hex>", "ciphertext": "<48 bytes hex: the encrypted key, then the tag>"}
