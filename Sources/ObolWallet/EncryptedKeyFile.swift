@@ -62,7 +62,7 @@ public struct EncryptedKeyFile: Sendable, Hashable {
         if let refusal = scrypt.refusal(path: path) { throw refusal }
         guard let secret = try? Self.passphraseBytes(passphrase) else { throw Self.wrongPassphrase(path) }
         let derived = try scrypt.derive(passphrase: secret, salt: salt, count: 64)
-        guard HMAC<SHA256>.isValidAuthenticationCode(check, authenticating: Self.checkLabel,
+        guard HMAC<Crypto.SHA256>.isValidAuthenticationCode(check, authenticating: Self.checkLabel,
                                                      using: SymmetricKey(data: derived[32..<64])) else {
             throw Self.wrongPassphrase(path)
         }
@@ -112,7 +112,7 @@ public struct EncryptedKeyFile: Sendable, Hashable {
     }
 
     private static func check(_ derived: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: checkLabel, using: SymmetricKey(data: derived[32..<64])))
+        Array(HMAC<Crypto.SHA256>.authenticationCode(for: checkLabel, using: SymmetricKey(data: derived[32..<64])))
     }
 
     private static func randomBytes(_ count: Int) -> [UInt8] {
