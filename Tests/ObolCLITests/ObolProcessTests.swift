@@ -325,10 +325,11 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-mature-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("wallet.json").path
-        try Keystore.create(at: keyPath, key: PrivateKey.generate())
+        try Keystore.create(at: keyPath, key: PrivateKey.generate(), network: KeyFileNetwork(ChainParams.test),
+                            passphrase: "p", scrypt: .testing)
         let result = try await Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
                                     ChainParams.test.genesisAllocationAddress.description, "--amount", "20",
-                                    "--node", "http://127.0.0.1:\(stub.port)"])
+                                    "--node", "http://127.0.0.1:\(stub.port)"], environment: ["OBOL_PASSPHRASE": "p"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("50 OBOL of the balance is newly mined and spendable from block 15"),
                 "\(result.stderr)")
