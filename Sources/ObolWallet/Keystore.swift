@@ -100,6 +100,16 @@ public enum Keystore {
         guard case .plain(_, let key) = try read(path) else {
             throw WalletError(code: "already-encrypted", message: "key file \(path) is already encrypted")
         }
+        // A rename replaces this one name: the plain key would stay readable through any other.
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            throw WalletError(code: "key-file-link", message: "key file \(path) is a symbolic link; encrypt the file "
+                              + "it points to (\((path as NSString).resolvingSymlinksInPath)) instead")
+        }
+        if info.st_nlink > 1 {
+            throw WalletError(code: "key-file-link", message: "key file \(path) has \(info.st_nlink) hard links; the "
+                              + "plain key would stay readable through the others: remove them first")
+        }
         let file = try EncryptedKeyFile.encrypt(key, network: network, passphrase: passphrase, scrypt: scrypt)
         do {
             try SecretFile.replace(file.json(), at: path, temporaryPrefix: ".obol-key-")

@@ -204,6 +204,23 @@ import Glibc
         #expect(try Keystore.unlock(at: path) { () throws(WalletError) in Self.passphrase }.key == key)
     }
 
+    /// Renaming over one name would leave the plain key readable through a symbolic or hard link.
+    @Test func encryptInPlaceRefusesLinkedFiles() throws {
+        let dir = KeystoreTests.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/plain.json"
+        try Keystore.create(at: path, key: .generate())
+        try FileManager.default.createSymbolicLink(atPath: dir + "/symbolic.json", withDestinationPath: path)
+        try FileManager.default.linkItem(atPath: path, toPath: dir + "/hard.json")
+        for name in ["symbolic.json", "hard.json", "plain.json"] {
+            let error = #expect(throws: WalletError.self) {
+                try Keystore.encryptInPlace(at: dir + "/" + name, network: Self.network, passphrase: "p", scrypt: .testing)
+            }
+            #expect(error?.code == "key-file-link", "\(name)")
+        }
+        #expect(!(try Keystore.readHeader(at: path)).isEncrypted)
+    }
+
     @Test func loadRefusesAnEncryptedFileAndUnknownVersionsAreNamed() throws {
         let (dir, path, _) = try Self.encryptedFile()
         defer { try? FileManager.default.removeItem(atPath: dir) }
