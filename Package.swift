@@ -105,7 +105,12 @@ let package = Package(
         ),
 
         // Keys on disk, signing and the node's HTTP client.
-        .target(name: "ObolWallet", dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles"], swiftSettings: settings),
+        // Key files are encrypted with scrypt and ChaChaPoly (swift-crypto's CryptoExtras for scrypt).
+        .target(name: "ObolWallet",
+                dependencies: ["ObolCore", "ObolAPIModels", "ObolFiles",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "CryptoExtras", package: "swift-crypto")],
+                swiftSettings: settings),
 
         // The tracker of `obol tracker`: its registry, the proofs on its requests, and the node's client.
         .target(

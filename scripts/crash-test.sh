@@ -121,8 +121,13 @@ cat >"$NETWORK" <<'JSON'
 JSON
 # The genesis allocation's key (the devnet's, public) pays a few recipients through the source.
 ALLOCATION_KEY=0b01000000000000000000000000000000000000000000000000000000000de7
-"$OBOL" wallet import --key "$ALLOCATION_KEY" --key-file "$WORK/allocation.json" >/dev/null
-for r in 1 2 3; do "$OBOL" wallet new --key-file "$WORK/recipient$r.json" >/dev/null; done
+# Throwaway key files: encrypted under a fixed passphrase, with the cheapest scrypt cost, for this network.
+export OBOL_PASSPHRASE="crash test"
+"$OBOL" wallet import --key "$ALLOCATION_KEY" --key-file "$WORK/allocation.json" --network "$NETWORK" \
+    --scrypt-log2n 10 >/dev/null </dev/null
+for r in 1 2 3; do
+    "$OBOL" wallet new --key-file "$WORK/recipient$r.json" --network "$NETWORK" --scrypt-log2n 10 >/dev/null
+done
 RECIPIENTS=()
 for r in 1 2 3; do RECIPIENTS+=("$("$OBOL" wallet address --key-file "$WORK/recipient$r.json")"); done
 # A transfer from the allocation to one of the recipients, submitted to the node at $1.

@@ -40,6 +40,10 @@ import time
 import urllib.request
 
 DEVNET_KEY = "0b01000000000000000000000000000000000000000000000000000000000de7"
+# The demo's key files are encrypted under this passphrase, given to `obol wallet` and `obol attack` through
+# OBOL_PASSPHRASE, with the cheapest scrypt cost (--scrypt-log2n 10): they hold throwaway devnet keys.
+DEMO_ENVIRONMENT = dict(os.environ, OBOL_PASSPHRASE="obol demo")
+CHEAP_KDF = ["--scrypt-log2n", "10"]
 TRACKER = "127.0.0.1:19450"
 
 
@@ -79,7 +83,7 @@ class Demo:
 
     def start(self, name, arguments):
         log = open(os.path.join(self.work, name + ".log"), "w")
-        process = subprocess.Popen([self.obol] + arguments, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([self.obol] + arguments, stdout=log, stderr=subprocess.STDOUT, env=DEMO_ENVIRONMENT)
         self.processes.append(process)
         return process
 
@@ -99,7 +103,8 @@ class Demo:
             shutil.rmtree(self.work, ignore_errors=True)
 
     def wallet(self, *arguments):
-        result = subprocess.run([self.obol, "wallet", *arguments], capture_output=True, text=True, timeout=30)
+        result = subprocess.run([self.obol, "wallet", *arguments], capture_output=True, text=True, timeout=30,
+                                env=DEMO_ENVIRONMENT, stdin=subprocess.DEVNULL)
         return result.returncode, result.stdout, result.stderr
 
     # The network
@@ -120,7 +125,7 @@ class Demo:
                 arguments += ["--mine", "--threads", "1"]
             self.start(f"node{index + 1}", arguments)
         devnet = os.path.join(self.work, "devnet.json")
-        self.wallet("import", "--key", DEVNET_KEY, "--key-file", devnet)
+        self.wallet("import", "--key", DEVNET_KEY, "--key-file", devnet, *CHEAP_KDF)
         self.wallets.append((devnet, None))
         for index in range(self.args.nodes):
             path = os.path.join(self.work, f"wallet{index + 1}.json")
@@ -137,7 +142,7 @@ class Demo:
             self.attackers.append((process, key_file, address, report))
 
     def new_wallet(self, path):
-        _, out, _ = self.wallet("new", "--key-file", path)
+        _, out, _ = self.wallet("new", "--key-file", path, *CHEAP_KDF)
         return next((line.split()[-1] for line in out.splitlines() if line.startswith("Address")), None)
 
     def status(self, index):

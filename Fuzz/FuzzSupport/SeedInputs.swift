@@ -16,12 +16,16 @@ public enum SeedInputs {
             "FuzzNoiseHandshake": noiseHandshake,
             "FuzzNoiseFrames": noiseFrames,
             "FuzzChainSpec": [json(ChainParams.devnet), json(ChainParams.test)],
-            "FuzzKeyFiles": [json(KeyFile(key: key)), key.bytes, [UInt8](repeating: 1, count: 32)],
+            "FuzzKeyFiles": [json(KeyFile(key: key)), key.bytes, [UInt8](repeating: 1, count: 32), encryptedKeyFile],
             "FuzzAPIRequests": apiRequests,
         ]
     }
 
     static let params = ChainParams.devnet
+
+    /// The devnet key in an encrypted key file (version 2), at the cheapest scrypt cost.
+    static let encryptedKeyFile = try! EncryptedKeyFile.encrypt(key, network: KeyFileNetwork(params), passphrase: "fuzz",
+                                                                scrypt: .testing).json()
     static let key = ChainParams.devnetAllocationKey
     static let recipient = try! PrivateKey(bytes: [UInt8](repeating: 7, count: 32)).publicKey.address
 

@@ -29,7 +29,7 @@ public struct SecretFileError: Error, Sendable, Hashable {
     public var reason: String { String(cString: strerror(code)) }
 }
 
-/// Files that hold keys: created new, never overwritten, readable by the owner only.
+/// Files that hold keys: created new (or replaced whole, atomically), readable by the owner only.
 public enum SecretFile {
     /// Writes `bytes` as a new file at `path` (mode 0600) so that `path`
     /// either does not exist or holds all of them, even after a crash or a
@@ -40,8 +40,7 @@ public enum SecretFile {
     /// is created at `path` directly (still never overwriting).
     public static func writeNew(_ bytes: [UInt8], at path: String, temporaryPrefix prefix: String)
         throws(SecretFileError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let directory = directory(of: path)
         let temporary = directory + "/\(prefix)\(UInt64.random(in: 0 ... .max)).tmp"
         try writeSynced(bytes, to: temporary)
         defer { unlink(temporary) }
@@ -50,29 +49,32 @@ public enum SecretFile {
             guard code == EPERM || code == EOPNOTSUPP || code == ENOTSUP else { throw SecretFileError(.create, code) }
             try writeSynced(bytes, to: path)
         }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
+        syncDirectory(directory)
     }
 
-    /// Writes `bytes` to `path` (mode 0600), replacing a file already there in one step, so that `path`
-    /// holds either the old file or all of the new bytes, even after a crash: the bytes go to a new
-    /// temporary file in the same directory (named `prefix` and a random number), which is synced and
-    /// renamed over `path`; the directory is synced last. For secrets made anew at every start (the
-    /// node's API token); a failed rename is reported as the `create` step.
+    /// Replaces the file at `path` with `bytes` (mode 0600) so that `path` holds either its old content or
+    /// all of the new bytes, even after a crash or a power loss: the bytes go to a temporary file in the same
+    /// directory (named `prefix` and a random number), which is synced, then renamed over `path`; the
+    /// directory is synced last. `path` need not exist. A symbolic link at `path` is replaced, not followed.
     public static func replace(_ bytes: [UInt8], at path: String, temporaryPrefix prefix: String)
         throws(SecretFileError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let directory = directory(of: path)
         let temporary = directory + "/\(prefix)\(UInt64.random(in: 0 ... .max)).tmp"
         try writeSynced(bytes, to: temporary)
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
-            throw SecretFileError(.create, code)
+            throw SecretFileError(.write, code)
         }
+        syncDirectory(directory)
+    }
+
+    private static func directory(of path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        return slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    }
+
+    private static func syncDirectory(_ directory: String) {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             _ = fsync(directoryFD)

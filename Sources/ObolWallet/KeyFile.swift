@@ -1,8 +1,9 @@
 import ObolCore
 
-/// What a wallet key file holds: the private key and, for people reading
-/// the file, its address. JSON: `{"version": 1, "address": "obol1…",
-/// "privateKey": "<64 hex digits>"}`.
+/// A plain key file (version 1): the private key unencrypted and, for people
+/// reading the file, its address. JSON: `{"version": 1, "address": "obol1…",
+/// "privateKey": "<64 hex digits>"}`. Still read, with a warning; the wallet
+/// writes encrypted files (`EncryptedKeyFile`, version 2).
 public struct KeyFile: Codable, Sendable, Hashable {
     public static let currentVersion = 1
 

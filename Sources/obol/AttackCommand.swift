@@ -32,6 +32,8 @@ struct AttackCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-file"), help: "A funded wallet key for the double spend (default: the network's public allocation key).")
     var keyFile: String?
 
+    @OptionGroup var passphrase: PassphraseOption
+
     @Option(help: "Attacks to run, comma-separated (default: all).")
     var attacks: String?
 
@@ -63,7 +65,8 @@ struct AttackCommand: AsyncParsableCommand {
         let params = ChainParams.preset(named: network)!
         let key: PrivateKey
         do {
-            key = try keyFile.map { try Keystore.load(from: $0).key } ?? ChainParams.devnetAllocationKey
+            key = try keyFile.map { path throws(WalletError) in try passphrase.unlock(path).key }
+                ?? ChainParams.devnetAllocationKey
         } catch {
             throw CommandFailure("\(error)")
         }

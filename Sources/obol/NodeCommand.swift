@@ -24,8 +24,10 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-host"), help: "Address the HTTP API binds to (outside 127.0.0.0/8 and ::1, other machines can reach it).")
     var httpHost: String = "127.0.0.1"
 
-    @Option(help: "A key file whose key the node holds in memory for the /wallet routes of its HTTP API (with --mine and no --miner-address, it mines to it). Each start writes a new API token to DATA_DIR/api.token.")
+    @Option(help: "A key file whose key the node holds in memory for the /wallet routes of its HTTP API, unlocked at start (passphrase: --passphrase-file, $OBOL_PASSPHRASE or the terminal). With --mine and no --miner-address, it mines to it. Each start writes a new API token to DATA_DIR/api.token.")
     var wallet: String?
+
+    @OptionGroup var passphrase: PassphraseOption
 
     @Flag(name: .customLong("allow-remote-wallet"), help: "Allow --wallet with an --http-host other machines can reach (the token then travels over plain HTTP).")
     var allowRemoteWallet = false
@@ -95,6 +97,7 @@ struct NodeCommand: AsyncParsableCommand {
     private func validateWallet() throws {
         guard let wallet else {
             if allowRemoteWallet { throw ValidationError("--allow-remote-wallet only applies with --wallet") }
+            if passphrase.passphraseFile != nil { throw ValidationError("--passphrase-file only applies with --wallet") }
             return
         }
         guard !wallet.isEmpty else { throw ValidationError("--wallet is empty: name a key file") }
@@ -117,7 +120,7 @@ struct NodeCommand: AsyncParsableCommand {
             logger.warning("--http-host \(httpHost) is not a loopback address: other machines can reach the HTTP API")
         }
         // Read before anything is created: an unreadable key file is one line, and leaves no files.
-        let walletKey = try wallet.map(NodeWalletKey.load(path:))
+        let walletKey = try wallet.map { try NodeWalletKey.load(path: $0, passphrase: passphrase, params: params) }
         // Checked before anything is created: a bad host or a taken port is one line, and leaves no files.
         if httpPort != 0, let problem = ListenCheck.problem(host: httpHost, port: httpPort) {
             throw CommandFailure(problem)
@@ -209,7 +212,8 @@ struct NodeCommand: AsyncParsableCommand {
         let path = "\(directory)/miner-key.json"
         guard FileManager.default.fileExists(atPath: path) else { return (key.publicKey.address, (key, path)) }
         do {
-            return (try Keystore.load(from: path).file.address, nil)
+            // The address is in the clear part of an encrypted file too: the node needs no passphrase to mine to it.
+            return (try Keystore.readHeader(at: path).address, nil)
         } catch {
             throw CommandFailure("cannot use the miner key file \(path): \(error)")
         }

@@ -9,7 +9,10 @@ struct WalletAddressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await WalletFailure.run { () throws(WalletError) in
-            print(try Keystore.load(from: keyFile.path).file.address)
+            // The address is in the file's clear header: no passphrase needed.
+            let header = try Keystore.readHeader(at: keyFile.path)
+            WalletWarning.show(header)
+            print(header.address)
         }
     }
 }

@@ -20,7 +20,9 @@ struct WalletBalanceCommand: AsyncParsableCommand {
             if let address {
                 owner = try WalletArguments.address(address, flag: "--address")
             } else {
-                owner = try Keystore.load(from: keyFile.path).file.address
+                let header = try Keystore.readHeader(at: keyFile.path)  // no passphrase needed
+                WalletWarning.show(header)
+                owner = header.address
             }
             let account = try await node.client().account(owner)
             let waiting = account.transactions.filter { $0.status == .pending }

@@ -7,7 +7,7 @@ import ObolWallet
 enum WalletFailure {
     /// Codes that mean the user typed something wrong.
     static let usageCodes: Set<String> = ["invalid-amount", "invalid-address", "invalid-url", "invalid-key",
-                                          "invalid-data"]
+                                          "invalid-data", "invalid-network", "invalid-kdf-cost"]
 
     static func run(_ body: () async throws(WalletError) -> Void) async throws {
         do {

@@ -24,6 +24,14 @@ struct WalletKeyFileOption: ParsableArguments {
         }
         return path
     }
+
+    /// Refuses, before any passphrase is asked, a path where something (even a dangling link) exists.
+    static func refuseExisting(_ path: String) throws(WalletError) {
+        var info = stat()
+        guard lstat(path, &info) != 0 else {
+            throw WalletError(code: "key-file-exists", message: "key file \(path) already exists; refusing to overwrite it")
+        }
+    }
 }
 
 /// `--node URL`.
@@ -41,4 +49,33 @@ struct WalletNodeOption: ParsableArguments {
     }
 
     func client() throws(WalletError) -> NodeClient { try NodeClient(url: url) }
+}
+
+/// `--network`: the network a new or newly encrypted key file records (devnet by default).
+struct WalletNetworkOption: ParsableArguments {
+    @Option(help: NetworkOption.help) var network = "devnet"
+
+    func resolve() throws(WalletError) -> KeyFileNetwork {
+        do {
+            return KeyFileNetwork(try NetworkOption.params(network))
+        } catch {
+            throw WalletError(code: "invalid-network", message: "\(error)")
+        }
+    }
+}
+
+/// `--scrypt-log2n N` (hidden): the scrypt cost of a new or newly encrypted key file, N = 2^n rounds, 17 by
+/// default. It exists so that the process tests stay fast (they use 10); docs/WALLET.md says so.
+struct ScryptCostOption: ParsableArguments {
+    @Option(name: .customLong("scrypt-log2n"), help: .hidden)
+    var log2N: Int?
+
+    func parameters() throws(WalletError) -> ScryptParameters {
+        var parameters = ScryptParameters.standard
+        if let log2N { parameters.log2N = log2N }
+        if let refusal = parameters.refusal() {
+            throw WalletError(code: "invalid-kdf-cost", message: "--scrypt-log2n: \(refusal.message)")
+        }
+        return parameters
+    }
 }

@@ -8,8 +8,10 @@ struct WalletSendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Send coins: sign a transfer and submit it to the node; prints its txid.",
         discussion: """
-            The nonce is the account's next one counting its pending transfers, and the network id comes \
-            from the node, so several sends in a row need no waiting for blocks.
+            The nonce is the account's next one counting its pending transfers, so several sends in a row \
+            need no waiting for blocks. An encrypted key file records its network: a node reporting another \
+            network name or id is refused, and so is a node reporting a next nonce below the account's \
+            confirmed one or more than 64 above it. The passphrase is asked once the node has been checked.
             """)
 
     @Option(help: ArgumentHelp("The recipient's address (obol1…).", valueName: "address"))
@@ -28,6 +30,7 @@ struct WalletSendCommand: AsyncParsableCommand {
 
     @OptionGroup var keyFile: WalletKeyFileOption
     @OptionGroup var node: WalletNodeOption
+    @OptionGroup var passphrase: PassphraseOption
 
     /// The most `send` pays as a fee without `--fee`: 0.01 OBOL.
     static let defaultFeeCap: UInt64 = ChainParams.coin / 100
@@ -44,8 +47,16 @@ struct WalletSendCommand: AsyncParsableCommand {
             let payload = try WalletArguments.data(data)
             let client = try node.client()
 
-            let key = try Keystore.load(from: keyFile.path).key
+            let path = keyFile.path
+            let header = try Keystore.readHeader(at: path)
+            WalletWarning.show(header)
             let status = try await client.status()
+            // An encrypted file pins its network: a node of another one is refused before anything is signed.
+            // A plain file records none; the node's network id is used, as before files recorded it.
+            if let network = header.network,
+               let mismatch = network.mismatch(nodeNetwork: status.network, id: status.networkID, keyFile: path) {
+                throw mismatch
+            }
             // Without --fee the node's minimum is paid; a node (or a chain spec)
             // asking for more than the cap must be confirmed with --fee.
             if chosenFee == nil, status.minimumFee > Self.defaultFeeCap {
@@ -55,10 +66,17 @@ struct WalletSendCommand: AsyncParsableCommand {
                                   + "pass --fee \(asked) to pay it")
             }
             let fee = chosenFee ?? status.minimumFee
-            let account = try await client.account(key.publicKey.address)
+            let account = try await client.account(header.address)
+            if let refusal = account.nonceRefusal(node: client.baseURL.absoluteString) { throw refusal }
             if let refusal = account.insufficientRefusal(amount: units, fee: fee)
                 ?? account.immatureRefusal(amount: units, fee: fee) { throw refusal }
-            let transfer = Transfer.signed(by: key, networkID: status.networkID, to: recipient, amount: units,
+            // The passphrase is asked last, once the node and the amounts have been checked.
+            let reader = passphrase.reader
+            let unlocked = try Keystore.unlock(at: path) { () throws(WalletError) in try reader.existing(for: path) }
+            guard unlocked.header == header else {
+                throw WalletError(code: "key-file-changed", message: "key file \(path) changed while sending; try again")
+            }
+            let transfer = Transfer.signed(by: unlocked.key, networkID: status.networkID, to: recipient, amount: units,
                                            fee: fee, nonce: account.pendingNonce, data: payload)
             let answer: SubmitTransactionResponse
             do throws(WalletError) {

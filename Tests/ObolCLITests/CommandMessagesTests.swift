@@ -100,11 +100,13 @@ struct CommandMessagesTests {
         let client = try NodeClient(url: url)
         #expect(await ObolProcessTests.eventually(30) { (try? await client.status()) != nil })
         let alloc = directory.appendingPathComponent("alloc.json").path
+        let passphrase = ["OBOL_PASSPHRASE": "correct horse"]
         #expect(try await ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex,
-                                           "--key-file", alloc]).status == 0)
+                                                 "--key-file", alloc, "--network", "test", "--scrypt-log2n", "10"],
+                                                environment: passphrase).status == 0)
         let recipient = PrivateKey.generate().publicKey.address.description
         let sent = try await ObolProcessTests.obol(["wallet", "send", "--key-file", alloc, "--to", recipient, "--amount", "2.5",
-                                              "--node", url])
+                                              "--node", url], environment: passphrase)
         #expect(sent.status == 0, "\(sent.stderr)")
         let incoming = try await ObolProcessTests.obol(["wallet", "balance", "--address", recipient, "--node", url])
         #expect(incoming.stdout.contains("Balance: 0 OBOL"), "\(incoming.stdout)")

@@ -15,14 +15,21 @@ import Testing
 extension ObolProcessTests {
     static let walletHost = "127.0.0.41"
 
-    /// A new temporary directory holding a key file; removed by the caller.
-    static func walletFixture() throws -> (dir: URL, keyFile: String, address: Address) {
+    static let walletPassphrase = "node wallet passphrase"
+
+    /// A new temporary directory holding a key file encrypted for `network` and, in `passphrase.txt`, its
+    /// passphrase; removed by the caller. `keyFile` is the key file's path, with the flag that unlocks it.
+    static func walletFixture(network: ChainParams = .test)
+        throws -> (dir: URL, keyFile: String, address: Address, unlock: [String]) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-node-wallet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let keyFile = dir.appendingPathComponent("wallet.json").path
+        let passphraseFile = dir.appendingPathComponent("passphrase.txt").path
+        try Data((walletPassphrase + "\n").utf8).write(to: URL(fileURLWithPath: passphraseFile))
         let key = PrivateKey.generate()
-        try Keystore.create(at: keyFile, key: key)
-        return (dir, keyFile, key.publicKey.address)
+        try Keystore.create(at: keyFile, key: key, network: KeyFileNetwork(name: network.name, id: network.networkID),
+                            passphrase: walletPassphrase, scrypt: .testing)
+        return (dir, keyFile, key.publicKey.address, ["--passphrase-file", passphraseFile])
     }
 
     /// The status and body of `GET url`, with `token` as the bearer token; nil when nothing answers.
@@ -35,7 +42,7 @@ extension ObolProcessTests {
     }
 
     @Test(.timeLimit(.minutes(1))) func aWalletNodeWritesItsTokenAndChecksIt() async throws {
-        let (dir, keyFile, address) = try Self.walletFixture()
+        let (dir, keyFile, address, unlock) = try Self.walletFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("chain")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -47,7 +54,7 @@ extension ObolProcessTests {
         let port = Int.random(in: 20_000..<40_000)
         let node = try Self.startNode(["--network", "test", "--data-dir", data.path, "--http-host", Self.walletHost,
                                        "--http-port", "\(port)", "--no-listen", "--wallet", keyFile,
-                                       "--log-level", "warning"])
+                                       "--log-level", "warning"] + unlock)
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL) } }
         let url = try #require(URL(string: "http://\(Self.walletHost):\(port)/wallet"))
         let token = { () -> String in
@@ -74,7 +81,7 @@ extension ObolProcessTests {
     }
 
     @Test func aWalletOnAReachableHostIsRefusedBeforeAnythingIsCreated() async throws {
-        let (dir, keyFile, _) = try Self.walletFixture()
+        let (dir, keyFile, _, _) = try Self.walletFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("chain")
         // 0.0.0.0 is never bound: the refusal comes while the flags are read.
@@ -90,10 +97,10 @@ extension ObolProcessTests {
     /// this machine, so the node then stops at its listen check: nothing is bound or created.
     @Test(arguments: [[], ["--allow-remote-wallet"]])
     func aReachableHostWarns(walletFlags: [String]) async throws {
-        let (dir, keyFile, _) = try Self.walletFixture()
+        let (dir, keyFile, _, unlock) = try Self.walletFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("chain")
-        let wallet = walletFlags.isEmpty ? [] : ["--wallet", keyFile] + walletFlags
+        let wallet = walletFlags.isEmpty ? [] : ["--wallet", keyFile] + unlock + walletFlags
         let result = try await Self.obol(["node", "--network", "test", "--data-dir", data.path, "--no-listen",
                                           "--http-host", "192.0.2.1"] + wallet, timeout: 30)
         #expect(result.status != 0)
@@ -103,7 +110,7 @@ extension ObolProcessTests {
     }
 
     @Test func anUnreadableWalletFileIsOneLine() async throws {
-        let (dir, _, _) = try Self.walletFixture()
+        let (dir, _, _, _) = try Self.walletFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("chain")
         let missing = dir.appendingPathComponent("nowhere.json").path
@@ -112,6 +119,29 @@ extension ObolProcessTests {
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         #expect(result.stderr.contains("--wallet") && result.stderr.contains(missing))
+        #expect(!FileManager.default.fileExists(atPath: data.path))
+    }
+
+    /// A wrong passphrase, and a key file of another network, are one line each before anything is created.
+    @Test func aWalletThatDoesNotUnlockForThisNodeIsOneLine() async throws {
+        let (dir, keyFile, _, _) = try Self.walletFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("chain")
+        let node = ["node", "--network", "test", "--data-dir", data.path, "--no-listen", "--http-host", Self.walletHost]
+
+        let wrong = try await Self.obol(node + ["--wallet", keyFile], timeout: 60,
+                                        environment: ["OBOL_PASSPHRASE": "not the passphrase"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.split(separator: "\n").count == 1, "one line: \(wrong.stderr)")
+        #expect(wrong.stderr.contains("--wallet: wrong passphrase"), "\(wrong.stderr)")
+
+        let (devnetDir, devnetKeyFile, _, unlock) = try Self.walletFixture(network: .devnet)
+        defer { try? FileManager.default.removeItem(at: devnetDir) }
+        let other = try await Self.obol(node + ["--wallet", devnetKeyFile] + unlock, timeout: 60)
+        #expect(other.status != 0)
+        #expect(other.stderr.split(separator: "\n").count == 1, "one line: \(other.stderr)")
+        #expect(other.stderr.contains("belongs to network devnet") && other.stderr.contains("--network devnet"),
+                "\(other.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data.path))
     }
 }

@@ -30,15 +30,20 @@ import Testing
     /// (a command that should have failed at once must not hang the run).
     /// Blocking waits run on a thread of their own, never on the test pool's few threads (which other tests'
     /// timers need).
-    static func obol(_ arguments: [String], timeout: Double = 60, environment: [String: String] = [:]) async throws -> Output {
+    /// `input`, when given, is the process's stdin (then closed); else stdin is /dev/null.
+    static func obol(_ arguments: [String], timeout: Double = 60, environment: [String: String] = [:],
+                     input: String? = nil) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try runObol(arguments, timeout: timeout, environment: environment) })
+                continuation.resume(with: Result {
+                    try runObol(arguments, timeout: timeout, environment: environment, input: input)
+                })
             }
         }
     }
 
-    private static func runObol(_ arguments: [String], timeout: Double, environment: [String: String]) throws -> Output {
+    private static func runObol(_ arguments: [String], timeout: Double, environment: [String: String],
+                                input: String?) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: obolPath)
         process.arguments = arguments
@@ -48,7 +53,13 @@ import Testing
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        if let stdin, let input {
+            try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         nonisolated(unsafe) let watched = process  // read by the watchdog only
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
             if watched.isRunning { kill(watched.processIdentifier, SIGKILL) }
@@ -114,13 +125,17 @@ import Testing
 
         let alloc = dir.appendingPathComponent("alloc.json").path
         let mine = dir.appendingPathComponent("me.json").path
-        #expect(try await Self.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc]).status == 0)
-        #expect(try await Self.obol(["wallet", "new", "--key-file", mine]).status == 0)
+        let passphrase = ["OBOL_PASSPHRASE": "correct horse"]
+        #expect(try await Self.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc,
+                                     "--network", "test", "--scrypt-log2n", "10"], environment: passphrase).status == 0)
+        #expect(try await Self.obol(["wallet", "new", "--key-file", mine, "--network", "test", "--scrypt-log2n", "10"],
+                                    environment: passphrase).status == 0)
         let address = try await Self.obol(["wallet", "address", "--key-file", mine]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let recipient = try #require(Address(address))
 
-        let sent = try await Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url])
+        let sent = try await Self.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "2.5", "--node", url],
+                                       environment: passphrase)
         #expect(sent.status == 0, "send failed: \(sent.stderr)")
         #expect(sent.stderr.contains("sent 2.5 OBOL") && sent.stderr.contains("with a fee of 0.00001 OBOL"))
         #expect(await Self.eventually(30) {
@@ -130,7 +145,8 @@ import Testing
         #expect(balance.stdout.contains("2.5"))
 
         // A refused transfer: more than the balance.
-        let refused = try await Self.obol(["wallet", "send", "--key-file", mine, "--to", address, "--amount", "1000", "--node", url])
+        let refused = try await Self.obol(["wallet", "send", "--key-file", mine, "--to", address, "--amount", "1000",
+                                           "--node", url], environment: passphrase)
         #expect(refused.status != 0)
         #expect(refused.stderr.split(separator: "\n").count == 1, "one clear line: \(refused.stderr)")
 
@@ -309,10 +325,11 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("obol-mature-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("wallet.json").path
-        try Keystore.create(at: keyPath, key: PrivateKey.generate())
+        try Keystore.create(at: keyPath, key: PrivateKey.generate(), network: KeyFileNetwork(ChainParams.test),
+                            passphrase: "p", scrypt: .testing)
         let result = try await Self.obol(["wallet", "send", "--key-file", keyPath, "--to",
                                     ChainParams.test.genesisAllocationAddress.description, "--amount", "20",
-                                    "--node", "http://127.0.0.1:\(stub.port)"])
+                                    "--node", "http://127.0.0.1:\(stub.port)"], environment: ["OBOL_PASSPHRASE": "p"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("50 OBOL of the balance is newly mined and spendable from block 15"),
                 "\(result.stderr)")

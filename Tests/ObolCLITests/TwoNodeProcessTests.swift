@@ -50,13 +50,16 @@ struct TwoNodeProcessTests {
         // A transfer sent to the follower is mined by the miner.
         let alloc = dir.appendingPathComponent("alloc.json").path
         let me = dir.appendingPathComponent("me.json").path
-        _ = try await ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc])
-        _ = try await ObolProcessTests.obol(["wallet", "new", "--key-file", me])
+        let passphrase = ["OBOL_PASSPHRASE": "correct horse"]
+        _ = try await ObolProcessTests.obol(["wallet", "import", "--key", ChainParams.devnetAllocationKeyHex, "--key-file", alloc,
+                                             "--network", "test", "--scrypt-log2n", "10"], environment: passphrase)
+        _ = try await ObolProcessTests.obol(["wallet", "new", "--key-file", me, "--network", "test", "--scrypt-log2n", "10"],
+                                            environment: passphrase)
         let address = try await ObolProcessTests.obol(["wallet", "address", "--key-file", me]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let recipient = try #require(Address(address))
         let sent = try await ObolProcessTests.obol(["wallet", "send", "--key-file", alloc, "--to", address, "--amount", "3",
-                                              "--node", urlB])
+                                              "--node", urlB], environment: passphrase)
         #expect(sent.status == 0, "\(sent.stderr)")
         let clientA = try NodeClient(url: urlA)
         #expect(await ObolProcessTests.eventually(60) {

@@ -5,7 +5,8 @@ import ObolWallet
 import ObolWire
 
 /// Key files as they are read back from disk: a wallet key file (the JSON that `Keystore.load` decodes and
-/// checks with `KeyFile.key()`) and a node's `node.key` (32 raw bytes, `NodeIdentity.load`).
+/// checks with `KeyFile.key()`, or an encrypted one that `EncryptedKeyFile(json:path:)` checks) and a node's
+/// `node.key` (32 raw bytes, `NodeIdentity.load`).
 /// Properties: an accepted key file round-trips through JSON; the key it yields writes a key file with the
 /// same address and key; a node key of 32 bytes loads and gives back the same 32 bytes.
 @main enum FuzzKeyFiles {
@@ -18,7 +19,19 @@ import ObolWire
 
     static func check(_ bytes: [UInt8]) {
         checkWalletKeyFile(Data(bytes))
+        checkEncryptedKeyFile(Data(bytes))
         checkNodeKey(bytes)
+    }
+
+    /// An encrypted key file (version 2) as `Keystore` reads it, before any key is derived: an accepted
+    /// file has a scrypt cost within the limits and its fields' sizes, and round-trips through its JSON.
+    static func checkEncryptedKeyFile(_ json: Data) {
+        guard let file = try? EncryptedKeyFile(json: json, path: "fuzz") else { return }
+        Fuzz.require(file.scrypt.refusal() == nil, "an accepted file's scrypt cost is within the limits")
+        Fuzz.require(file.nonce.count == 12 && file.check.count == 32 && file.ciphertext.count == 48,
+                     "an accepted file's byte fields have their sizes")
+        let again = try? EncryptedKeyFile(json: Data(file.json()), path: "fuzz")
+        Fuzz.require(again == file, "an encrypted key file round-trips through JSON")
     }
 
     static func checkWalletKeyFile(_ json: Data) {
