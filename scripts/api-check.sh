@@ -43,7 +43,9 @@ fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("'"$host"'", 0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp)"
 work="$(mktemp -d)"
-"$obol" wallet new --key-file "$work/wallet.json" >/dev/null
+# The throwaway key file is encrypted for the node's network; a low scrypt cost keeps the check quick.
+export OBOL_PASSPHRASE="api-check throwaway wallet"
+"$obol" wallet new --network test --scrypt-log2n 10 --key-file "$work/wallet.json" >/dev/null
 "$obol" node --network test --data-dir "$work/data" --wallet "$work/wallet.json" \
   --http-host "$host" --http-port "$port" --no-listen >"$log" 2>&1 &
 node=$!

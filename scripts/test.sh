@@ -2,7 +2,7 @@
 # Installs what the tests need and runs every test: the C hash kernels against
 # their scalar reference (every kernel, every lane), the Swift test suites, the
 # HTTP API against docs/openapi.yaml (schemathesis, scripts/api-check.sh), the web
-# wallet in headless Chromium against a mining devnet node (scripts/test-browser.sh), a short
+# wallet in headless Chromium against a devnet node with a wallet (scripts/test-browser.sh), a short
 # crash test (a node killed with SIGKILL three times, its store verified each time),
 # every libFuzzer target for 3 s (scripts/fuzz.sh: an AddressSanitizer build in
 # .build-fuzz), then
