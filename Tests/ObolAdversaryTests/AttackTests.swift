@@ -67,6 +67,7 @@ struct AttackTests {
             #expect(await net.hub.node.mempool.transfer(ids[1]) == nil)
             try await net.honestNodesConverge(transfers: [atHub])
             for node in net.everyNode {
+                await node.waitForMempoolToDrop(ids)
                 for id in ids { #expect(await node.node.mempool.transfer(id) == nil) }
                 let recipient = atHub.recipient
                 #expect(await node.node.chain.account(recipient).balance == Attacker.doubleSpendAmount)

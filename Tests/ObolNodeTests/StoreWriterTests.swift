@@ -296,7 +296,7 @@ private struct TimedOut: Error {}
 
 /// Runs `operation`, and throws `TimedOut` if it has not finished within
 /// `timeout`: a lost wake-up fails the test instead of hanging the run.
-private func bounded(_ timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+private func bounded(_ timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
                      _ operation: @escaping @Sendable () async throws -> Void) async throws {
     let outcome = Mutex<Result<Void, any Error>?>(nil)
     Task {

@@ -1,3 +1,4 @@
+import Foundation
 import ObolSimulation
 import Testing
 
@@ -14,8 +15,17 @@ struct NetworkSimulationTests {
         return configuration
     }
 
-    @Test func everyBlockReachesEveryNodeOnceWithinTheGraphsLatency() {
-        let report = NetworkSimulation.run(Self.configuration())
+    /// Runs the simulation on a thread of its own. A run is seconds of synchronous work: on the test
+    /// pool (two threads on a 2-core machine) six of them at once would stall every other test of the
+    /// process for as long, and time-bound tests elsewhere would fail.
+    static func run(_ configuration: SimulationConfiguration) async -> SimulationReport {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: NetworkSimulation.run(configuration)) }
+        }
+    }
+
+    @Test func everyBlockReachesEveryNodeOnceWithinTheGraphsLatency() async {
+        let report = await Self.run(Self.configuration())
         #expect(report.mined == 20)
         #expect(report.unreached == 0)
         #expect(report.delays.count == (report.mined - report.stale) * 99)
@@ -28,15 +38,16 @@ struct NetworkSimulationTests {
         #expect(report.bytesPerNodePerBlock > 15_000 && report.bytesPerNodePerBlock < 2 * 15_000)
     }
 
-    @Test func lostMessagesAreRecoveredByAskingAgain() {
-        let report = NetworkSimulation.run(Self.configuration(loss: 0.1))
+    @Test func lostMessagesAreRecoveredByAskingAgain() async {
+        let report = await Self.run(Self.configuration(loss: 0.1))
         #expect(report.unreached == 0)
-        let lossless = NetworkSimulation.run(Self.configuration())
+        let lossless = await Self.run(Self.configuration())
         #expect(report.percentile(0.99) > lossless.percentile(0.99), "retries take a request timeout")
     }
 
-    @Test func theStaleRateRisesAsTheBlockTimeNearsThePropagationTime() {
-        let rates = [60.0, 5, 1].map { NetworkSimulation.run(Self.configuration(blocks: 300, blockTime: $0)) }
+    @Test func theStaleRateRisesAsTheBlockTimeNearsThePropagationTime() async {
+        var rates: [SimulationReport] = []
+        for blockTime in [60.0, 5, 1] { rates.append(await Self.run(Self.configuration(blocks: 300, blockTime: blockTime))) }
         #expect(rates[0].staleRate < rates[1].staleRate)
         #expect(rates[1].staleRate < rates[2].staleRate)
         // Within a factor of two of Decker and Wattenhofer's 1 − e^(−delay / block time), where it is large
@@ -47,16 +58,16 @@ struct NetworkSimulationTests {
         }
     }
 
-    @Test func aRunIsReproducibleFromItsSeed() {
-        let a = NetworkSimulation.run(Self.configuration(loss: 0.05, seed: 7))
-        let b = NetworkSimulation.run(Self.configuration(loss: 0.05, seed: 7))
-        let c = NetworkSimulation.run(Self.configuration(loss: 0.05, seed: 8))
+    @Test func aRunIsReproducibleFromItsSeed() async {
+        let a = await Self.run(Self.configuration(loss: 0.05, seed: 7))
+        let b = await Self.run(Self.configuration(loss: 0.05, seed: 7))
+        let c = await Self.run(Self.configuration(loss: 0.05, seed: 8))
         #expect(a.delays == b.delays && a.stale == b.stale && a.messages == b.messages)
         #expect(a.delays != c.delays)
     }
 
-    @Test func theReportWritesCSVAndAChart() {
-        let report = NetworkSimulation.run(Self.configuration(nodes: 30, blocks: 5))
+    @Test func theReportWritesCSVAndAChart() async {
+        let report = await Self.run(Self.configuration(nodes: 30, blocks: 5))
         let lines = report.csv.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[0].split(separator: ",").count == lines[1].split(separator: ",").count)

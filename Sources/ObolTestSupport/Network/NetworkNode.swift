@@ -36,6 +36,19 @@ public struct NetworkNode: Sendable {
 
     /// Returns once the best tip is `hash` (true), or when the node stops first (false).
     @discardableResult
+    /// Waits until none of `ids` waits in the node's mempool: the mempool drops what a block confirmed or
+    /// conflicts with a moment after the chain's tip moves, as it reads the chain's events.
+    public func waitForMempoolToDrop(_ ids: [Hash256]) async {
+        let changes = node.mempoolEvents(bufferingPolicy: .bufferingNewest(1))
+        let mempool = node.mempool
+        func holdsAny() async -> Bool {
+            for id in ids where await mempool.transfer(id) != nil { return true }
+            return false
+        }
+        guard await holdsAny() else { return }
+        for await _ in changes where await !holdsAny() { return }
+    }
+
     public func waitForTip(_ hash: Hash256) async -> Bool {
         let tips = node.chain.events.subscribe(bufferingPolicy: .bufferingNewest(1)) { event -> Hash256? in
             if case let .tipChanged(tip) = event { tip.hash } else { nil }
