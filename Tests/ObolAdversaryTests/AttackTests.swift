@@ -34,7 +34,8 @@ struct AttackTests {
             #expect(report.dropped, "\(report.sent)")
             let discouragement = try #require(await net.discouragement(of: Self.host, at: net.hub))
             #expect(discouragement.reason.contains(Self.rule(attack)!), "\(discouragement.reason)")
-            #expect(await net.discouragedHosts() == [Self.host], "no honest peer punished")
+            let discouraged = await net.discouragedHosts()
+            #expect(discouraged == [Self.host], "no honest peer punished: \(discouraged)")
             for node in net.everyNode { #expect(await node.node.chain.tip.hash == net.builder.tip.hash) }
             try await net.honestNodesConverge()
         }
@@ -72,7 +73,8 @@ struct AttackTests {
                 let recipient = atHub.recipient
                 #expect(await node.node.chain.account(recipient).balance == Attacker.doubleSpendAmount)
             }
-            #expect(await net.discouragedHosts() == [Self.host])
+            let discouraged = await net.discouragedHosts()
+            #expect(discouraged == [Self.host], "\(discouraged); the block holding both: \(report.sent.last ?? "")")
         }
     }
 
@@ -89,7 +91,8 @@ struct AttackTests {
             let entry = try #require(await net.hub.node.chain.entry(forkTip), "the hub stored the fork's headers")
             #expect(entry.height == net.builder.height + 5)
             #expect(await !net.hub.node.chain.isOnMainChain(forkTip))
-            #expect(await net.discouragedHosts().isEmpty)
+            let discouraged = await net.discouragedHosts()
+            #expect(discouraged.isEmpty, "\(discouraged)")
             for node in net.everyNode { #expect(await node.node.chain.tip.hash == net.builder.tip.hash) }
             try await net.honestNodesConverge()
         }
