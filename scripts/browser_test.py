@@ -61,6 +61,22 @@ def main():
         def visible(element_id):
             return by_id(element_id).is_displayed()
 
+        def fits_the_window():
+            """Nothing scrolls sideways: the page is readable on a phone-sized window."""
+            widths = driver.execute_script(
+                "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+            if widths[1] > widths[0]:
+                # The outermost elements that stick out (not inside a scrolling box), to say what to fix.
+                culprits = driver.execute_script("""
+                    const width = document.documentElement.clientWidth;
+                    const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement)
+                        if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+                    return [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e)
+                                     && !(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1))
+                        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);""")
+                raise Failure(f"{step}: the page is {widths[1]} px wide in a {widths[0]} px window: {culprits}")
+
         def run(name):
             nonlocal step
             step = name
@@ -149,26 +165,27 @@ def main():
         if driver.execute_script("return window.__noReload === true") is not True or not marker:
             raise Failure(f"{step}: the page reloaded")
         shot("08-confirmed")
-
-        run("the page fits a phone-sized window: nothing scrolls sideways")
-        widths = driver.execute_script(
-            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
-        if widths[1] > widths[0]:
-            # The outermost elements that stick out (not inside a scrolling box), to say what to fix.
-            culprits = driver.execute_script("""
-                const width = document.documentElement.clientWidth;
-                const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement)
-                    if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
-                return [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e)
-                                 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1))
-                    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);""")
-            raise Failure(f"{step}: the page is {widths[1]} px wide in a {widths[0]} px window: {culprits}")
+        fits_the_window()
 
         run("the txid link opens the transaction view")
         by_id("send-result-link").click()
         wait_for("the transaction view", lambda: txid in by_id("tx").text and "confirmed" in by_id("tx").text)
         shot("09-transaction")
+
+        run("the block card of the block that confirmed it lists the transfer")
+        block_hash = driver.execute_script(
+            "return fetch(`/transactions/${arguments[0]}`).then(r => r.json()).then(t => t.blockHash)", txid)
+        if not block_hash:
+            raise Failure(f"{step}: GET /transactions/{txid} names no block")
+        card = f".block-card[data-hash='{block_hash}']"
+        wait_for("the block's card", lambda: driver.execute_script("return document.querySelector(arguments[0]) !== null", card))
+        driver.execute_script("document.querySelector(arguments[0]).click()", card)
+        wait_for("the block's transactions", lambda: driver.execute_script(
+            "const t = document.getElementById('block-transactions');"
+            "return t !== null && t.querySelector(`a[title='${arguments[0]}']`) !== null", txid))
+        driver.execute_script("document.getElementById('block-detail').scrollIntoView()")
+        shot("10-block-card")
+        fits_the_window()
 
         run("the page updates live")
         live = by_id("live-status").text

@@ -18,7 +18,7 @@ extension WebWallet {
   dt { color: var(--muted); }
   dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; min-width: 0; }
   .table-wrap { overflow-x: auto; }
-  #send-result { overflow-wrap: anywhere; }
+  #send-result, p.mono { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
   th, td { text-align: left; padding: 0.25rem 0.4rem; border-bottom: 1px solid #eee; white-space: nowrap; }
   td.mono, .mono { font-family: ui-monospace, monospace; }
