@@ -97,7 +97,9 @@ struct NodeCommand: AsyncParsableCommand {
     private func validateWallet() throws {
         guard let wallet else {
             if allowRemoteWallet { throw ValidationError("--allow-remote-wallet only applies with --wallet") }
-            if passphrase.passphraseFile != nil { throw ValidationError("--passphrase-file only applies with --wallet") }
+            if passphrase.passphraseFile != nil, !mine {
+                throw ValidationError("--passphrase-file only applies with --wallet, or with --mine for a new miner key")
+            }
             return
         }
         guard !wallet.isEmpty else { throw ValidationError("--wallet is empty: name a key file") }
@@ -130,10 +132,13 @@ struct NodeCommand: AsyncParsableCommand {
         configuration.peers.staticPeers = peers.compactMap { PeerEndpoint($0) }
         configuration.peers.maxConnections = maxConnections
         configuration.peers.maxOutbound = min(configuration.peers.maxOutbound, maxConnections)
-        var newMinerKey: (key: PrivateKey, path: String)?
+        var newMinerKey: (key: PrivateKey, path: String, passphrase: String?)?
         if mine {
             let address: Address
-            (address, newMinerKey) = try resolveMinerAddress(directory: directory, walletKey: walletKey)
+            let newKey: (key: PrivateKey, path: String)?
+            (address, newKey) = try resolveMinerAddress(directory: directory, walletKey: walletKey)
+            // Read before anything is created: a bad passphrase file is one line, and leaves no files.
+            newMinerKey = try newKey.map { ($0.key, $0.path, try NodeMinerKey.passphrase(passphrase, for: $0.path)) }
             configuration.mining = MinerConfig(address: address,
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             logger.info("mining", metadata: ["address": "\(address)", "threads": "\(configuration.mining!.threads)"])
@@ -149,11 +154,8 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot open the node: \(error)")
         }
         if let newMinerKey {
-            do {
-                _ = try Keystore.create(at: newMinerKey.path, key: newMinerKey.key)
-            } catch {
-                throw CommandFailure("cannot write the miner key file \(newMinerKey.path): \(error)")
-            }
+            try NodeMinerKey.write(newMinerKey.key, at: newMinerKey.path, params: params,
+                                   passphrase: newMinerKey.passphrase, logger: logger)
         }
         let nodeWallet = try walletKey.map { try startWallet(key: $0, directory: directory, logger: logger) }
         var services: [any Service] = [node]

@@ -71,12 +71,12 @@ import Testing
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func startNode(_ arguments: [String]) throws -> Process {
+    static func startNode(_ arguments: [String], standardError: FileHandle? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: obolPath)
         process.arguments = ["node"] + arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = standardError ?? FileHandle.nullDevice
         try process.run()
         return process
     }
