@@ -58,19 +58,25 @@ public final class EventHub<Event: Sendable>: Sendable {
     public func subscribe(_ deliver: @escaping @Sendable (Event) -> Void,
                           onFinish: @escaping @Sendable () -> Void) -> EventSubscription {
         let subscriber = Subscriber(deliver: { deliver($0); return false }, finish: onFinish, drops: EventDrops())
-        let id: Int? = state.withLock { s in
+        guard let id = register(subscriber) else {
+            onFinish()
+            return EventSubscription {}
+        }
+        return EventSubscription { [weak self] in self?.unregister(id) }
+    }
+
+    /// Adds `subscriber` under a new id; nil when the hub has finished.
+    private func register(_ subscriber: Subscriber) -> Int? {
+        state.withLock { s in
             guard !s.finished else { return nil }
             defer { s.nextID += 1 }
             s.subscribers[s.nextID] = subscriber
             return s.nextID
         }
-        guard let id else {
-            onFinish()
-            return EventSubscription {}
-        }
-        return EventSubscription { [weak self] in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
+    }
+
+    private func unregister(_ id: Int) {
+        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
 
     private func add<Value: Sendable>(
@@ -90,19 +96,11 @@ public final class EventHub<Event: Sendable>: Sendable {
             },
             finish: { continuation.finish() },
             drops: drops)
-        let id: Int? = state.withLock { s in
-            guard !s.finished else { return nil }
-            defer { s.nextID += 1 }
-            s.subscribers[s.nextID] = subscriber
-            return s.nextID
-        }
-        guard let id else {
+        guard let id = register(subscriber) else {
             continuation.finish()
             return (stream, drops)
         }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
+        continuation.onTermination = { [weak self] _ in self?.unregister(id) }
         return (stream, drops)
     }
 
