@@ -60,7 +60,9 @@ public enum TerminalPassphrase {
 }
 
 /// The terminal settings to put back if a signal ends the process while echo is off. Only one passphrase
-/// is read at a time (commands ask in sequence), so one slot is enough.
+/// is read at a time (commands ask in sequence), so one slot is enough. The slots are unsynchronized
+/// globals (`nonisolated(unsafe)`) because a C signal handler can capture nothing and may take no lock;
+/// they are written only by `arm` and `disarm`, on the one thread that reads the passphrase.
 private enum EchoGuard {
     nonisolated(unsafe) static var fd: Int32 = -1
     nonisolated(unsafe) static var original = termios()
