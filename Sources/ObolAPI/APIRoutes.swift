@@ -73,8 +73,7 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         let txid = try RequestParsing.hash(text, name: "txid")
         switch await backend.transaction(txid) {
         case let .confirmed(confirmed)?:
-            return JSONResponse.make(TransactionResponse(confirmed.transaction, blockHash: confirmed.location.blockHash,
-                                                         height: confirmed.location.height))
+            return JSONResponse.make(TransactionResponse(confirmed))
         case let .pending(transfer)?:
             return JSONResponse.make(TransactionResponse(transfer: transfer))
         case nil:
@@ -90,17 +89,15 @@ struct APIRoutes<Backend: NodeBackend>: Sendable {
         let record = await backend.account(address, recentLimit: limit)
         let pending = await backend.mempool(involving: address, limit: options.maxPageSize)
             .map { TransactionResponse(transfer: $0) }
-        let confirmed = record.recent.prefix(limit).map {
-            TransactionResponse($0.transaction, blockHash: $0.location.blockHash, height: $0.location.height)
-        }
+        let confirmed = record.recent.prefix(limit).map(TransactionResponse.init)
         let account = record.account, maturity = backend.params.coinbaseMaturity
         let maturing = account.maturing(atHeight: record.nextHeight, maturity: maturity)
             .map { MaturingCoins(amount: $0.amount, spendableFrom: $0.spendableFrom) }
         return JSONResponse.make(AccountResponse(
             address: address, balance: account.balance,
-            spendable: account.spendable(atHeight: record.nextHeight, maturity: maturity), maturing: maturing,
+            spendable: record.spendable(maturity: maturity), maturing: maturing,
             nextHeight: record.nextHeight, nonce: account.nonce,
-            pendingNonce: max(record.pendingNonce, account.nonce), transactions: pending + confirmed))
+            pendingNonce: record.nextNonce, transactions: pending + confirmed))
     }
 
     // MARK: GET /mempool

@@ -1,3 +1,4 @@
+import ObolAPIModels
 import ObolCore
 
 /// What `NodeBackend.status()` reports.
@@ -78,6 +79,22 @@ public struct AccountRecord: Sendable, Hashable {
         self.pendingNonce = pendingNonce
         self.recent = recent
         self.nextHeight = nextHeight
+    }
+
+    /// The nonce a new transfer signs with: `pendingNonce`, never below the confirmed nonce (the two are
+    /// read one after the other, so a block connected in between could leave `pendingNonce` behind).
+    public var nextNonce: UInt64 { max(pendingNonce, account.nonce) }
+
+    /// What a transfer in the next block may spend: the balance minus coinbase coins younger than `maturity`.
+    public func spendable(maturity: UInt64) -> UInt64 {
+        account.spendable(atHeight: nextHeight, maturity: maturity)
+    }
+}
+
+extension TransactionResponse {
+    /// A best-chain transaction where it stands.
+    init(_ confirmed: ConfirmedTransaction) {
+        self.init(confirmed.transaction, blockHash: confirmed.location.blockHash, height: confirmed.location.height)
     }
 }
 

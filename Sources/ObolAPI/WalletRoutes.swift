@@ -25,8 +25,8 @@ struct WalletRoutes<Backend: NodeBackend>: Sendable {
         return JSONResponse.make(WalletResponse(
             address: wallet.address, network: params.name, networkID: params.networkID,
             minimumFee: params.minimumFee, balance: account.balance,
-            spendable: account.spendable(atHeight: record.nextHeight, maturity: params.coinbaseMaturity),
-            nonce: account.nonce, nextNonce: max(record.pendingNonce, account.nonce),
+            spendable: record.spendable(maturity: params.coinbaseMaturity),
+            nonce: account.nonce, nextNonce: record.nextNonce,
             pending: WalletPending(pending, for: wallet.address)))
     }
 
@@ -41,7 +41,7 @@ struct WalletRoutes<Backend: NodeBackend>: Sendable {
             .map { TransactionResponse(transfer: $0) }
         let room = max(0, limit - pending.count)
         let confirmed = await backend.account(wallet.address, recentLimit: room).recent.prefix(room)
-            .map { TransactionResponse($0.transaction, blockHash: $0.location.blockHash, height: $0.location.height) }
+            .map(TransactionResponse.init)
         return JSONResponse.make(WalletTransactionsResponse(address: wallet.address, transactions: pending + confirmed))
     }
 
@@ -63,7 +63,7 @@ struct WalletRoutes<Backend: NodeBackend>: Sendable {
         let backend = self.backend
         let transfer = try await wallet.sending.withHeld { () async throws(APIError) -> Transfer in
             let record = await backend.account(wallet.address, recentLimit: 0)
-            let nonce = max(record.pendingNonce, record.account.nonce)
+            let nonce = record.nextNonce
             if let expected = body.nonce, expected != nonce {
                 throw .nonceChanged(expected: expected, next: nonce)
             }
