@@ -72,7 +72,7 @@ public enum Keystore {
     public static func readHeader(at path: String) throws(WalletError) -> KeyFileHeader {
         switch try read(path) {
         case .plain(let file, _):
-            return KeyFileHeader(path: path, version: KeyFile.currentVersion, address: file.address, network: nil)
+            return header(of: file, path: path)
         case .encrypted(let file):
             return header(of: file, path: path)
         }
@@ -84,7 +84,7 @@ public enum Keystore {
         throws(WalletError) -> (header: KeyFileHeader, key: PrivateKey) {
         switch try read(path) {
         case .plain(let file, let key):
-            return (KeyFileHeader(path: path, version: KeyFile.currentVersion, address: file.address, network: nil), key)
+            return (header(of: file, path: path), key)
         case .encrypted(let file):
             let key = try file.decrypt(passphrase: try passphrase(), path: path)
             return (header(of: file, path: path), key)
@@ -200,6 +200,11 @@ public enum Keystore {
 
     private static func header(of file: EncryptedKeyFile, path: String) -> KeyFileHeader {
         KeyFileHeader(path: path, version: EncryptedKeyFile.version, address: file.address, network: file.network)
+    }
+
+    /// A plain file's header: it records no network.
+    private static func header(of file: KeyFile, path: String) -> KeyFileHeader {
+        KeyFileHeader(path: path, version: KeyFile.currentVersion, address: file.address, network: nil)
     }
 
     private static func makeParentDirectory(of path: String) throws(WalletError) {

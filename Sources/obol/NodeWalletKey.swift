@@ -16,7 +16,11 @@ enum NodeWalletKey {
                                       + "this node runs \(params.name) (id \(params.networkID)); start the node with "
                                       + "--network \(network.name), or use a key file of \(params.name)")
             }
-            return try passphrase.unlock(path).key
+            let unlocked = try passphrase.unlock(path)
+            guard unlocked.header == header else {
+                throw WalletError(code: "key-file-changed", message: "key file \(path) changed while it was read; try again")
+            }
+            return unlocked.key
         } catch {
             throw CommandFailure("--wallet: \(error.message)")
         }

@@ -52,7 +52,7 @@ struct WalletSendCommand: AsyncParsableCommand {
             WalletWarning.show(header)
             let status = try await client.status()
             // An encrypted file pins its network: a node of another one is refused before anything is signed.
-            // A plain file records none; the node's network id is used, as before files recorded it.
+            // A plain file records none: the node's network id is used.
             if let network = header.network,
                let mismatch = network.mismatch(nodeNetwork: status.network, id: status.networkID, keyFile: path) {
                 throw mismatch
